@@ -1,0 +1,127 @@
+// Turns a request body into a typed object the way the apiserver's decoder does:
+// YAML or JSON, strict or lenient, wrong kinds and wrong types as BadRequest.
+import { load, YAML11_SCHEMA, YAMLException } from 'js-yaml';
+import { JsonSyntaxError, parseJson } from '../../../common/body/json-parse';
+import { errors } from '../../status';
+import { decodeAs } from '../codec/decode';
+import { isObject, Json } from '../../json';
+import { groupVersion, ResourceStrategy } from '../registry/strategy';
+import { BodyFormat } from './negotiation';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export interface Decoded {
+  object: Json;
+  warnings: string[];
+}
+
+const TYPE_META_STRUCT =
+  'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
+
+const MAX_YAML_ALIASES = 100;
+const MAX_DEPTH = 100;
+
+interface Parsed {
+  value: unknown;
+  duplicates: string[];
+}
+
+function parseYaml(text: string): Parsed {
+  try {
+    return {
+      value: load(text, { schema: YAML11_SCHEMA, maxAliases: MAX_YAML_ALIASES, maxDepth: MAX_DEPTH }),
+      duplicates: [],
+    };
+  } catch (e) {
+    if (!(e instanceof YAMLException) || !/duplicated mapping key/.test(e.message)) throw e;
+    const line = (e.mark?.line ?? 0) + 1;
+    const key = /^\s*-?\s*["']?([^"':]+)["']?\s*:/.exec(text.split('\n')[line - 1] ?? '')?.[1] ?? '';
+    const value = load(text, {
+      schema: YAML11_SCHEMA,
+      json: true,
+      maxAliases: MAX_YAML_ALIASES,
+      maxDepth: MAX_DEPTH,
+    });
+    return {
+      value,
+      duplicates: [`yaml: unmarshal errors:\n  line ${line}: key ${JSON.stringify(key)} already set in map`],
+    };
+  }
+}
+
+export function parseDocument(text: string, format: BodyFormat): Parsed {
+  try {
+    if (format === 'yaml') return parseYaml(text);
+    const r = parseJson(text, { maxDepth: 10000 });
+    return { value: r.value, duplicates: r.duplicates.map((p) => `duplicate field ${JSON.stringify(p)}`) };
+  } catch (e) {
+    if (e instanceof JsonSyntaxError)
+      throw errors.badRequest(`couldn't get version/kind; json parse error: ${e.message}`);
+    if (e instanceof YAMLException)
+      throw errors.badRequest(
+        `couldn't get version/kind; json parse error: error converting YAML to JSON: yaml: ${e.reason ?? e.message}`,
+      );
+    throw e;
+  }
+}
+
+/** Decodes a body into the strategy's type; `what` names the kind in errors (e.g. "Job"). */
+export function decodeObject(
+  text: string,
+  format: BodyFormat,
+  strategy: ResourceStrategy,
+  validation: FieldValidation,
+): Decoded {
+  const { value, duplicates } = parseDocument(text, format);
+  return decodeValue(value, duplicates, strategy, validation);
+}
+
+export function decodeValue(
+  value: unknown,
+  duplicates: string[],
+  strategy: ResourceStrategy,
+  validation: FieldValidation,
+): Decoded {
+  const { kind, version } = strategy.info;
+  const gv = groupVersion(strategy.info);
+  if (!isObject(value)) {
+    const t = Array.isArray(value)
+      ? 'array'
+      : value === null
+        ? 'null'
+        : typeof value === 'boolean'
+          ? 'bool'
+          : typeof value;
+    if (value === null) throw errors.badRequest(`Object 'Kind' is missing in 'null'`);
+    throw errors.badRequest(
+      `couldn't get version/kind; json parse error: json: cannot unmarshal ${t} into Go value of type ${TYPE_META_STRUCT}`,
+    );
+  }
+  const bodyKind = typeof value.kind === 'string' ? value.kind : '';
+  const bodyVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
+  const cannotHandle = (why: string): never => {
+    throw errors.badRequest(
+      `${bodyKind || kind} in version "${bodyVersion ? bodyVersion.split('/').pop() : version}" cannot be handled as a ${kind}: ${why}`,
+    );
+  };
+  if (bodyKind && bodyKind !== kind)
+    cannotHandle(
+      `no kind "${bodyKind}" is registered for version "${bodyVersion || gv}" in scheme "pkg/api/legacyscheme/scheme.go:30"`,
+    );
+  if (bodyVersion && bodyVersion !== gv)
+    throw errors.badRequest(
+      `the API version in the data (${bodyVersion}) does not match the expected API version (${gv})`,
+    );
+  const decoded = decodeAs(value, strategy.info.schemaType);
+  if (decoded.typeError) cannotHandle(decoded.typeError);
+  const problems = [...decoded.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`), ...duplicates];
+  const warnings: string[] = [];
+  if (problems.length && validation === 'Strict')
+    cannotHandle(`strict decoding error: ${problems.join(', ')}`);
+  if (validation === 'Warn') warnings.push(...problems);
+  const object = decoded.object;
+  object.kind = kind;
+  object.apiVersion = gv;
+  strategy.applyDefaults(object);
+  return { object, warnings };
+}

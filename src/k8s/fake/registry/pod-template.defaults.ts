@@ -1,0 +1,122 @@
+import { str } from '../../json';
+// pkg/apis/core/v1/defaults.go as it applies to a pod template: SetDefaults_PodSpec,
+// SetDefaults_Container and the defaults of the structs a template commonly carries.
+type Json = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const each = (list: unknown, fn: (o: Json) => void): void => {
+  if (Array.isArray(list)) for (const el of list) if (isObj(el)) fn(el);
+};
+const setIfUnset = (o: Json, key: string, value: unknown): void => {
+  if (o[key] === undefined || o[key] === '') o[key] = value;
+};
+
+// The docker reference grammar (distribution/reference), enough to tell tag, digest or neither.
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const REFERENCE = new RegExp(
+  `^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`,
+);
+
+/** The tag the kubelet would pull: "latest" when neither tag nor digest is given, "" when unparsable. */
+export function imageTag(image: string): string {
+  const m = REFERENCE.exec(image);
+  if (!m || m[1].length > 255) return '';
+  const [, , tag, digest] = m;
+  if (!tag && !digest) return 'latest';
+  return tag ?? '';
+}
+
+function defaultProbe(probe: unknown): void {
+  if (!isObj(probe)) return;
+  setIfUnset(probe, 'timeoutSeconds', 1);
+  setIfUnset(probe, 'periodSeconds', 10);
+  setIfUnset(probe, 'successThreshold', 1);
+  setIfUnset(probe, 'failureThreshold', 3);
+  defaultHandler(probe);
+}
+
+function defaultHandler(h: Json): void {
+  if (isObj(h.httpGet)) {
+    setIfUnset(h.httpGet, 'path', '/');
+    setIfUnset(h.httpGet, 'scheme', 'HTTP');
+  }
+}
+
+function defaultEnvSources(env: unknown): void {
+  each(env, (e) => {
+    const from = e.valueFrom;
+    if (isObj(from) && isObj(from.fieldRef)) setIfUnset(from.fieldRef, 'apiVersion', 'v1');
+  });
+}
+
+export function defaultContainer(c: Json): void {
+  if (c.imagePullPolicy === undefined || c.imagePullPolicy === '')
+    c.imagePullPolicy = imageTag(str(c.image)) === 'latest' ? 'Always' : 'IfNotPresent';
+  setIfUnset(c, 'terminationMessagePath', '/dev/termination-log');
+  setIfUnset(c, 'terminationMessagePolicy', 'File');
+  if (c.resources === undefined) c.resources = {};
+  each(c.ports, (p) => setIfUnset(p, 'protocol', 'TCP'));
+  defaultProbe(c.livenessProbe);
+  defaultProbe(c.readinessProbe);
+  defaultProbe(c.startupProbe);
+  if (isObj(c.lifecycle)) {
+    if (isObj(c.lifecycle.postStart)) defaultHandler(c.lifecycle.postStart);
+    if (isObj(c.lifecycle.preStop)) defaultHandler(c.lifecycle.preStop);
+  }
+  defaultEnvSources(c.env);
+}
+
+const VOLUME_SOURCES = [
+  'hostPath',
+  'emptyDir',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'secret',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'persistentVolumeClaim',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'downwardAPI',
+  'fc',
+  'azureFile',
+  'configMap',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'photonPersistentDisk',
+  'projected',
+  'portworxVolume',
+  'scaleIO',
+  'storageos',
+  'csi',
+  'ephemeral',
+  'image',
+];
+
+function defaultVolume(v: Json): void {
+  if (!VOLUME_SOURCES.some((s) => v[s] !== undefined)) v.emptyDir = {};
+  for (const src of ['secret', 'configMap', 'downwardAPI', 'projected'])
+    if (isObj(v[src])) setIfUnset(v[src], 'defaultMode', 420);
+  if (isObj(v.hostPath)) setIfUnset(v.hostPath, 'type', '');
+  if (isObj(v.downwardAPI))
+    each(v.downwardAPI.items, (i) => isObj(i.fieldRef) && setIfUnset(i.fieldRef, 'apiVersion', 'v1'));
+}
+
+export function defaultPodSpec(spec: Json): void {
+  setIfUnset(spec, 'dnsPolicy', 'ClusterFirst');
+  setIfUnset(spec, 'restartPolicy', 'Always');
+  if (spec.securityContext === undefined) spec.securityContext = {};
+  if (spec.terminationGracePeriodSeconds === undefined) spec.terminationGracePeriodSeconds = 30;
+  setIfUnset(spec, 'schedulerName', 'default-scheduler');
+  each(spec.containers, defaultContainer);
+  each(spec.initContainers, defaultContainer);
+  each(spec.volumes, defaultVolume);
+}

@@ -1,0 +1,130 @@
+// The parts of pkg/apis/core/validation ValidatePodTemplateSpec that a Job template meets
+// most: labels, containers, volumes, policies. Paths and messages as the apiserver writes them.
+import { str } from '../../json';
+import { field, FieldError, Path } from '../../validation/field';
+import { validateAnnotations, validateLabels } from '../../validation/object-meta';
+import { isDNS1123Label, isDNS1123Subdomain } from '../../validation/names';
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObj) : []);
+
+export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
+const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
+const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
+const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
+
+function validateVolumes(volumes: Json[], p: Path): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  volumes.forEach((v, i) => {
+    const ip = p.index(i);
+    const name = str(v.name);
+    if (!name) errs.push(field.required(ip.child('name'), ''));
+    else for (const msg of isDNS1123Label(name)) errs.push(field.invalid(ip.child('name'), name, msg));
+    if (name && names.has(name)) errs.push(field.duplicate(ip.child('name'), name));
+    names.add(name);
+    const sources = Object.keys(v).filter((k) => k !== 'name');
+    if (sources.length > 1)
+      errs.push(field.forbidden(ip.child(sources[1]), 'may not specify more than 1 volume type'));
+  });
+  return errs;
+}
+
+function validateContainer(c: Json, p: Path, names: Set<string>, init: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  const name = str(c.name);
+  if (!name) errs.push(field.required(p.child('name'), ''));
+  else for (const msg of isDNS1123Label(name)) errs.push(field.invalid(p.child('name'), name, msg));
+  if (name && names.has(name)) errs.push(field.duplicate(p.child('name'), name));
+  names.add(name);
+  if (!c.image) errs.push(field.required(p.child('image'), ''));
+  if (!init && c.restartPolicy !== undefined)
+    errs.push(field.forbidden(p.child('restartPolicy'), 'may not be set for non-init containers'));
+  const tmp = str(c.terminationMessagePolicy);
+  if (!tmp) errs.push(field.required(p.child('terminationMessagePolicy'), ''));
+  else if (!TERMINATION_MESSAGE_POLICIES.includes(tmp))
+    errs.push(field.notSupported(p.child('terminationMessagePolicy'), tmp, TERMINATION_MESSAGE_POLICIES));
+  const pull = str(c.imagePullPolicy);
+  if (!pull) errs.push(field.required(p.child('imagePullPolicy'), ''));
+  else if (!PULL_POLICIES.includes(pull))
+    errs.push(field.notSupported(p.child('imagePullPolicy'), pull, PULL_POLICIES));
+  list(c.ports).forEach((port, i) => {
+    const pp = p.child('ports').index(i);
+    const n = port.containerPort;
+    if (typeof n !== 'number' || n < 1 || n > 65535)
+      errs.push(field.invalid(pp.child('containerPort'), n ?? 0, 'must be between 1 and 65535, inclusive'));
+    if (!PROTOCOLS.includes(String(port.protocol)))
+      errs.push(field.notSupported(pp.child('protocol'), port.protocol ?? '', PROTOCOLS));
+  });
+  list(c.env).forEach((e, i) => {
+    if (!e.name) errs.push(field.required(p.child('env').index(i).child('name'), ''));
+  });
+  list(c.volumeMounts).forEach((m, i) => {
+    const mp = p.child('volumeMounts').index(i);
+    if (!m.name) errs.push(field.required(mp.child('name'), ''));
+    if (!m.mountPath) errs.push(field.required(mp.child('mountPath'), ''));
+  });
+  return errs;
+}
+
+function validatePodSpec(spec: Json, p: Path): FieldError[] {
+  const errs: FieldError[] = [];
+  errs.push(...validateVolumes(list(spec.volumes), p.child('volumes')));
+  const names = new Set<string>();
+  const containers = list(spec.containers);
+  if (!containers.length) errs.push(field.required(p.child('containers'), ''));
+  containers.forEach((c, i) =>
+    errs.push(...validateContainer(c, p.child('containers').index(i), names, false)),
+  );
+  list(spec.initContainers).forEach((c, i) =>
+    errs.push(...validateContainer(c, p.child('initContainers').index(i), names, true)),
+  );
+  const restart = str(spec.restartPolicy);
+  if (!restart) errs.push(field.required(p.child('restartPolicy'), ''));
+  else if (!RESTART_POLICIES.includes(restart))
+    errs.push(field.notSupported(p.child('restartPolicy'), restart, RESTART_POLICIES));
+  const dns = str(spec.dnsPolicy);
+  if (!dns) errs.push(field.required(p.child('dnsPolicy'), ''));
+  else if (!DNS_POLICIES.includes(dns))
+    errs.push(field.notSupported(p.child('dnsPolicy'), dns, DNS_POLICIES));
+  if (spec.nodeSelector) errs.push(...validateLabels(spec.nodeSelector, p.child('nodeSelector')));
+  const sa = str(spec.serviceAccountName);
+  if (sa)
+    for (const msg of isDNS1123Subdomain(sa))
+      errs.push(field.invalid(p.child('serviceAccountName'), sa, msg));
+  const ads = spec.activeDeadlineSeconds;
+  if (typeof ads === 'number' && (ads < 1 || ads > 2147483647))
+    errs.push(
+      field.invalid(p.child('activeDeadlineSeconds'), ads, 'must be between 1 and 2147483647, inclusive'),
+    );
+  for (const key of ['hostname', 'subdomain']) {
+    const v = str(spec[key]);
+    if (v) for (const msg of isDNS1123Label(v)) errs.push(field.invalid(p.child(key), v, msg));
+  }
+  const grace = spec.terminationGracePeriodSeconds;
+  if (typeof grace === 'number' && grace < 0)
+    errs.push(
+      field.invalid(p.child('terminationGracePeriodSeconds'), grace, 'must be greater than or equal to 0'),
+    );
+  return errs;
+}
+
+/** ValidatePodTemplateSpec: labels and annotations at `<p>.labels`, the pod spec at `<p>.spec`. */
+export function validatePodTemplateSpec(template: Json, p: Path): FieldError[] {
+  const meta = isObj(template.metadata) ? template.metadata : {};
+  const spec = isObj(template.spec) ? template.spec : {};
+  const errs: FieldError[] = [];
+  errs.push(...validateLabels(meta.labels, p.child('labels')));
+  errs.push(...validateAnnotations(meta.annotations, p.child('annotations')));
+  errs.push(...validatePodSpec(spec, p.child('spec')));
+  if (Array.isArray(spec.ephemeralContainers) && spec.ephemeralContainers.length)
+    errs.push(
+      field.forbidden(
+        p.child('spec', 'ephemeralContainers'),
+        'ephemeral containers not allowed in pod template',
+      ),
+    );
+  return errs;
+}

@@ -1,0 +1,123 @@
+// The fake's etcd: objects keyed by (resource, namespace, name), one resourceVersion
+// counter across the store, and an event history so watches can start from a version.
+import { clone, Json } from '../json';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  type: EventType;
+  resource: string;
+  rv: number;
+  object: Json;
+  /** The object before the change (MODIFIED), for selector transitions. */
+  previous?: Json;
+}
+
+export type Listener = (event: StoreEvent) => void;
+
+const HISTORY_LIMIT = 10000;
+
+export class TooOldResourceVersionError extends Error {
+  constructor(
+    readonly requested: number,
+    readonly oldest: number,
+  ) {
+    super(`too old resource version: ${requested} (${oldest})`);
+  }
+}
+
+export class Store {
+  private rv: number;
+  private readonly objects = new Map<string, Json>();
+  private readonly history: StoreEvent[] = [];
+  private readonly listeners = new Set<Listener>();
+
+  constructor(startRevision = 1000) {
+    this.rv = startRevision;
+  }
+
+  static key(resource: string, namespace: string, name: string): string {
+    return `${resource}/${namespace}/${name}`;
+  }
+
+  get currentRevision(): number {
+    return this.rv;
+  }
+
+  /** The oldest revision a watch may start from. */
+  get oldestRevision(): number {
+    return this.history.length ? this.history[0].rv - 1 : this.rv;
+  }
+
+  get(resource: string, namespace: string, name: string): Json | undefined {
+    const obj = this.objects.get(Store.key(resource, namespace, name));
+    return obj && clone(obj);
+  }
+
+  /** Objects of a resource in key order, as etcd ranges over them. */
+  list(resource: string, namespace?: string): Json[] {
+    const prefix = namespace === undefined ? `${resource}/` : `${resource}/${namespace}/`;
+    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+    return keys.map((k) => clone(this.objects.get(k) as Json));
+  }
+
+  /** Writes a new object; stamps and returns it with its resourceVersion. */
+  create(resource: string, namespace: string, name: string, obj: Json): Json {
+    return this.write('ADDED', resource, namespace, name, obj);
+  }
+
+  update(resource: string, namespace: string, name: string, obj: Json): Json {
+    return this.write('MODIFIED', resource, namespace, name, obj);
+  }
+
+  delete(resource: string, namespace: string, name: string): Json | undefined {
+    const key = Store.key(resource, namespace, name);
+    const prev = this.objects.get(key);
+    if (!prev) return undefined;
+    this.objects.delete(key);
+    const object = clone(prev);
+    (object.metadata as Json).resourceVersion = String(++this.rv);
+    this.emit({ type: 'DELETED', resource, rv: this.rv, object });
+    return clone(object);
+  }
+
+  /** Removes every namespaced object in `namespace`, as the namespace controller does. */
+  deleteNamespaceContents(namespace: string): void {
+    for (const key of [...this.objects.keys()]) {
+      const [resource, ns, name] = key.split('/');
+      if (ns === namespace && resource !== 'namespaces') this.delete(resource, ns, name);
+    }
+  }
+
+  has(resource: string, namespace: string, name: string): boolean {
+    return this.objects.has(Store.key(resource, namespace, name));
+  }
+
+  private write(type: EventType, resource: string, namespace: string, name: string, obj: Json): Json {
+    const key = Store.key(resource, namespace, name);
+    const previous = this.objects.get(key);
+    const stored = clone(obj);
+    (stored.metadata as Json).resourceVersion = String(++this.rv);
+    this.objects.set(key, stored);
+    this.emit({ type, resource, rv: this.rv, object: clone(stored), previous: previous && clone(previous) });
+    return clone(stored);
+  }
+
+  private emit(event: StoreEvent): void {
+    this.history.push(event);
+    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    for (const l of [...this.listeners]) l(event);
+  }
+
+  /**
+   * Replays the events after `fromRevision`, then delivers new ones, until the returned
+   * function is called. Throws when the history no longer reaches back that far.
+   */
+  watch(fromRevision: number, listener: Listener): () => void {
+    if (fromRevision < this.oldestRevision)
+      throw new TooOldResourceVersionError(fromRevision, this.oldestRevision);
+    for (const e of this.history) if (e.rv > fromRevision) listener(e);
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

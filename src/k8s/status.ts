@@ -1,0 +1,222 @@
+// The Kubernetes Status object (meta/v1) and the one error type that carries it, shared by
+// the fake apiserver, the upstream adapter and the gateway's own checks.
+
+export interface StatusCause {
+  reason?: string;
+  message?: string;
+  field?: string;
+  // Our addition for the console: where the offending node sits in the submitted text.
+  line?: number;
+  column?: number;
+}
+
+export interface StatusDetails {
+  name?: string;
+  group?: string;
+  kind?: string;
+  uid?: string;
+  causes?: StatusCause[];
+  retryAfterSeconds?: number;
+}
+
+export interface Status {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, unknown>;
+  status: 'Failure' | 'Success';
+  message?: string;
+  reason?: string;
+  details?: StatusDetails;
+  code?: number;
+}
+
+export type StatusReason =
+  | 'BadRequest'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'MethodNotAllowed'
+  | 'NotAcceptable'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Gone'
+  | 'Expired'
+  | 'RequestEntityTooLarge'
+  | 'UnsupportedMediaType'
+  | 'Invalid'
+  | 'TooManyRequests'
+  | 'InternalError'
+  | 'ServiceUnavailable'
+  | 'Timeout'
+  | '';
+
+/** Builds a Status in the field order the apiserver encodes it. */
+export function failureStatus(
+  code: number,
+  reason: StatusReason,
+  message: string,
+  details?: StatusDetails,
+): Status {
+  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message };
+  if (reason) status.reason = reason;
+  if (details) status.details = orderDetails(details);
+  status.code = code;
+  return status;
+}
+
+function orderDetails(d: StatusDetails): StatusDetails {
+  const out: StatusDetails = {};
+  if (d.name !== undefined) out.name = d.name;
+  if (d.group !== undefined) out.group = d.group;
+  if (d.kind !== undefined) out.kind = d.kind;
+  if (d.uid !== undefined) out.uid = d.uid;
+  if (d.causes?.length) out.causes = d.causes;
+  if (d.retryAfterSeconds !== undefined) out.retryAfterSeconds = d.retryAfterSeconds;
+  return out;
+}
+
+export function isStatus(value: unknown): value is Status {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'Status' &&
+    typeof (value as { status?: unknown }).status === 'string'
+  );
+}
+
+/** An error that is answered with a Status body and its code. */
+export class StatusError extends Error {
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly status: Status,
+    headers: Record<string, string> = {},
+  ) {
+    super(status.message ?? status.reason ?? 'error');
+    this.name = 'StatusError';
+    this.headers = headers;
+  }
+
+  get code(): number {
+    return this.status.code ?? 500;
+  }
+
+  get reason(): string {
+    return this.status.reason ?? '';
+  }
+}
+
+/** A group/resource pair, printed the way the apiserver prints it: `jobs.batch`. */
+export interface GroupResource {
+  group: string;
+  resource: string;
+}
+
+export const qualified = (gr: GroupResource): string =>
+  gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
+
+export const errors = {
+  badRequest: (message: string, causes?: StatusCause[]): StatusError =>
+    new StatusError(failureStatus(400, 'BadRequest', message, causes ? { causes } : undefined)),
+
+  notFound: (gr: GroupResource, name: string): StatusError =>
+    new StatusError(
+      failureStatus(404, 'NotFound', `${qualified(gr)} "${name}" not found`, {
+        name,
+        group: gr.group,
+        kind: gr.resource,
+      }),
+    ),
+
+  alreadyExists: (gr: GroupResource, name: string, prefix = ''): StatusError =>
+    new StatusError(
+      failureStatus(409, 'AlreadyExists', `${prefix}${qualified(gr)} "${name}" already exists`, {
+        name,
+        group: gr.group,
+        kind: gr.resource,
+      }),
+    ),
+
+  generateNameConflict: (gr: GroupResource, name: string): StatusError =>
+    new StatusError(
+      failureStatus(
+        409,
+        'AlreadyExists',
+        `${qualified(gr)} "${name}" already exists, the server was not able to generate a unique name for the object`,
+        { name, group: gr.group, kind: gr.resource, retryAfterSeconds: 1 },
+      ),
+    ),
+
+  conflict: (gr: GroupResource, name: string, why: string): StatusError =>
+    new StatusError(
+      failureStatus(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${why}`, {
+        name,
+        group: gr.group,
+        kind: gr.resource,
+      }),
+    ),
+
+  invalid: (
+    group: string,
+    kind: string,
+    name: string,
+    causes: StatusCause[],
+    aggregate: string,
+  ): StatusError =>
+    new StatusError(
+      failureStatus(422, 'Invalid', `${kind}${group ? '.' + group : ''} "${name}" is invalid: ${aggregate}`, {
+        name,
+        group,
+        kind,
+        causes,
+      }),
+    ),
+
+  methodNotSupported: (gr: GroupResource, action: string): StatusError =>
+    new StatusError(
+      failureStatus(
+        405,
+        'MethodNotAllowed',
+        `${action} is not supported on resources of kind "${qualified(gr)}"`,
+        {
+          group: gr.group,
+          kind: gr.resource,
+        },
+      ),
+    ),
+
+  unsupportedMediaType: (accepted: string[]): StatusError =>
+    new StatusError(
+      failureStatus(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+      ),
+    ),
+
+  notAcceptable: (accepted: string[]): StatusError =>
+    new StatusError(
+      failureStatus(
+        406,
+        'NotAcceptable',
+        `only the following media types are accepted: ${accepted.join(', ')}`,
+      ),
+    ),
+
+  tooLarge: (message = 'Request entity too large: limit is 3145728'): StatusError =>
+    new StatusError(failureStatus(413, 'RequestEntityTooLarge', message)),
+
+  expired: (message: string): StatusError => new StatusError(failureStatus(410, 'Expired', message)),
+
+  forbidden: (gr: GroupResource, name: string, why: string, causes?: StatusCause[]): StatusError =>
+    new StatusError(
+      failureStatus(403, 'Forbidden', `${qualified(gr)} ${name ? `"${name}" ` : ''}is forbidden: ${why}`, {
+        name: name || undefined,
+        group: gr.group,
+        kind: gr.resource,
+        causes,
+      }),
+    ),
+
+  internal: (message: string): StatusError => new StatusError(failureStatus(500, 'InternalError', message)),
+};

@@ -1,0 +1,192 @@
+// Label selectors: metav1.LabelSelector (validation and matching) and the string form
+// of `?labelSelector=` (k8s.io/apimachinery/pkg/labels).
+import { str } from '../json';
+import { field, FieldError, Path } from './field';
+import { isQualifiedName, isValidLabelValue } from './names';
+import { validateLabels } from './object-meta';
+
+export type Labels = Record<string, string>;
+
+export interface Requirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Equals' | 'NotEquals' | 'Gt' | 'Lt';
+  values: string[];
+}
+
+export function matches(reqs: readonly Requirement[], labels: Labels): boolean {
+  return reqs.every((r) => {
+    const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+    const v = has ? labels[r.key] : undefined;
+    switch (r.operator) {
+      case 'In':
+      case 'Equals':
+        return has && r.values.includes(v as string);
+      case 'NotIn':
+      case 'NotEquals':
+        return !has || !r.values.includes(v as string);
+      case 'Exists':
+        return has;
+      case 'DoesNotExist':
+        return !has;
+      case 'Gt':
+      case 'Lt': {
+        if (!has) return false;
+        const n = Number(v);
+        const bound = Number(r.values[0]);
+        if (!Number.isInteger(n)) return false;
+        return r.operator === 'Gt' ? n > bound : n < bound;
+      }
+    }
+  });
+}
+
+interface LabelSelector {
+  matchLabels?: Labels;
+  matchExpressions?: { key?: string; operator?: string; values?: string[] }[];
+}
+
+/** metav1.LabelSelectorAsSelector; undefined when the selector cannot be converted (it then matches nothing). */
+export function selectorRequirements(sel: unknown): Requirement[] | undefined {
+  if (!sel || typeof sel !== 'object') return undefined;
+  const s = sel as LabelSelector;
+  const reqs: Requirement[] = [];
+  for (const [key, value] of Object.entries(s.matchLabels ?? {}))
+    reqs.push({ key, operator: 'In', values: [value] });
+  for (const e of s.matchExpressions ?? []) {
+    const op = e.operator;
+    if (op !== 'In' && op !== 'NotIn' && op !== 'Exists' && op !== 'DoesNotExist') return undefined;
+    reqs.push({ key: str(e.key), operator: op, values: e.values ?? [] });
+  }
+  return reqs;
+}
+
+/** Whether a LabelSelector matches; an empty selector matches everything, a nil one nothing. */
+export function selectorMatches(sel: unknown, labels: Labels): boolean {
+  const reqs = selectorRequirements(sel);
+  return reqs !== undefined && matches(reqs, labels);
+}
+
+export function validateLabelSelector(sel: unknown, p: Path): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!sel || typeof sel !== 'object') return errs;
+  const s = sel as LabelSelector;
+  errs.push(...validateLabels(s.matchLabels, p.child('matchLabels')));
+  (s.matchExpressions ?? []).forEach((e, i) => {
+    const ep = p.child('matchExpressions').index(i);
+    const values = e.values ?? [];
+    switch (e.operator) {
+      case 'In':
+      case 'NotIn':
+        if (!values.length)
+          errs.push(
+            field.required(ep.child('values'), "must be specified when `operator` is 'In' or 'NotIn'"),
+          );
+        break;
+      case 'Exists':
+      case 'DoesNotExist':
+        if (values.length)
+          errs.push(
+            field.forbidden(
+              ep.child('values'),
+              "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            ),
+          );
+        break;
+      case undefined:
+      default:
+        errs.push(field.invalid(ep.child('operator'), e.operator ?? '', 'not a valid selector operator'));
+    }
+    for (const msg of isQualifiedName(str(e.key)))
+      errs.push(field.invalid(ep.child('key'), e.key ?? '', msg));
+  });
+  return errs;
+}
+
+export class SelectorParseError extends Error {}
+
+/** Parses `a=b,c!=d,e in (x,y),!f,g,h notin (z)` as labels.Parse does. */
+export function parseSelector(text: string): Requirement[] {
+  const reqs: Requirement[] = [];
+  const src = text.trim();
+  if (!src) return reqs;
+  let i = 0;
+  const ws = (): void => {
+    while (i < src.length && /\s/.test(src[i])) i++;
+  };
+  const ident = (): string => {
+    ws();
+    const m = /^[^\s,=!()<>]+/.exec(src.slice(i));
+    if (!m) return '';
+    i += m[0].length;
+    return m[0];
+  };
+  const fail = (msg: string): never => {
+    throw new SelectorParseError(`unable to parse requirement: ${msg}`);
+  };
+  const checkKey = (key: string): void => {
+    const errs = isQualifiedName(key);
+    if (errs.length)
+      fail(`values[0][${key}]: Invalid value: "${key}": ${errs.join('; ')}`.replace('values[0]', 'key'));
+  };
+  const checkValue = (v: string): void => {
+    const errs = isValidLabelValue(v);
+    if (errs.length) fail(`values[0][value]: Invalid value: "${v}": ${errs.join('; ')}`);
+  };
+  for (;;) {
+    ws();
+    let req: Requirement;
+    if (src[i] === '!') {
+      i++;
+      const key = ident();
+      checkKey(key);
+      req = { key, operator: 'DoesNotExist', values: [] };
+    } else {
+      const key = ident();
+      if (!key) fail(`found '${src[i] ?? ''}', expected: identifier`);
+      checkKey(key);
+      ws();
+      const rest = src.slice(i);
+      const op = /^(==|=|!=|>|<|in\b|notin\b)/.exec(rest)?.[1];
+      if (!op) {
+        req = { key, operator: 'Exists', values: [] };
+      } else {
+        i += op.length;
+        if (op === 'in' || op === 'notin') {
+          ws();
+          if (src[i] !== '(') fail(`found '${src[i] ?? ''}', expected: '('`);
+          i++;
+          const values: string[] = [];
+          for (;;) {
+            ws();
+            if (src[i] === ')') {
+              i++;
+              break;
+            }
+            const v = ident();
+            checkValue(v);
+            values.push(v);
+            ws();
+            if (src[i] === ',') i++;
+            else if (src[i] !== ')') fail(`found '${src[i] ?? ''}', expected: ',' or ')'`);
+          }
+          req = { key, operator: op === 'in' ? 'In' : 'NotIn', values };
+        } else {
+          const v = ident();
+          if (op === '>' || op === '<') {
+            if (!/^-?\d+$/.test(v)) fail(`for 'Gt', 'Lt' operators, the value must be an integer`);
+            req = { key, operator: op === '>' ? 'Gt' : 'Lt', values: [v] };
+          } else {
+            checkValue(v);
+            req = { key, operator: op === '!=' ? 'NotEquals' : 'Equals', values: [v] };
+          }
+        }
+      }
+    }
+    reqs.push(req);
+    ws();
+    if (i >= src.length) break;
+    if (src[i] !== ',') fail(`found '${src[i]}', expected: ',' or 'end of string'`);
+    i++;
+  }
+  return reqs;
+}
