@@ -1,9 +1,10 @@
 // Turns a request body into a typed object the way the apiserver's decoder does:
 // YAML or JSON, strict or lenient, wrong kinds and wrong types as BadRequest.
-import { load, YAML11_SCHEMA, YAMLException } from 'js-yaml';
 import { JsonSyntaxError, parseJson } from '../../../common/body/json-parse';
+import { DEFAULT_YAML_LIMITS, DocumentError, parseYaml } from '../../../common/body/yaml-source';
 import { errors } from '../../status';
 import { decodeAs } from '../codec/decode';
+import { decodeProtobuf, ProtobufError } from '../codec/protobuf';
 import { isObject, Json } from '../../json';
 import { groupVersion, ResourceStrategy } from '../registry/strategy';
 import { BodyFormat } from './negotiation';
@@ -18,30 +19,19 @@ export interface Decoded {
 const TYPE_META_STRUCT =
   'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
 
-const MAX_YAML_ALIASES = 100;
-const MAX_DEPTH = 100;
-
 interface Parsed {
   value: unknown;
   duplicates: string[];
 }
 
-function parseYaml(text: string): Parsed {
+function parseYamlBody(text: string): Parsed {
   try {
-    return {
-      value: load(text, { schema: YAML11_SCHEMA, maxAliases: MAX_YAML_ALIASES, maxDepth: MAX_DEPTH }),
-      duplicates: [],
-    };
+    return { value: parseYaml(text).documents[0] ?? null, duplicates: [] };
   } catch (e) {
-    if (!(e instanceof YAMLException) || !/duplicated mapping key/.test(e.message)) throw e;
-    const line = (e.mark?.line ?? 0) + 1;
+    if (!(e instanceof DocumentError) || !/duplicated mapping key/.test(e.message)) throw e;
+    const line = e.position?.line ?? 0;
     const key = /^\s*-?\s*["']?([^"':]+)["']?\s*:/.exec(text.split('\n')[line - 1] ?? '')?.[1] ?? '';
-    const value = load(text, {
-      schema: YAML11_SCHEMA,
-      json: true,
-      maxAliases: MAX_YAML_ALIASES,
-      maxDepth: MAX_DEPTH,
-    });
+    const value = parseYaml(text, DEFAULT_YAML_LIMITS, true).documents[0] ?? null;
     return {
       value,
       duplicates: [`yaml: unmarshal errors:\n  line ${line}: key ${JSON.stringify(key)} already set in map`],
@@ -49,30 +39,33 @@ function parseYaml(text: string): Parsed {
   }
 }
 
-export function parseDocument(text: string, format: BodyFormat): Parsed {
+export function parseDocument(body: Buffer, format: BodyFormat): Parsed {
+  const text = body.toString('utf8');
   try {
-    if (format === 'yaml') return parseYaml(text);
+    if (format === 'protobuf') return { value: decodeProtobuf(body), duplicates: [] };
+    if (format === 'yaml') return parseYamlBody(text);
     const r = parseJson(text, { maxDepth: 10000 });
     return { value: r.value, duplicates: r.duplicates.map((p) => `duplicate field ${JSON.stringify(p)}`) };
   } catch (e) {
+    if (e instanceof ProtobufError) throw errors.badRequest(e.message);
     if (e instanceof JsonSyntaxError)
       throw errors.badRequest(`couldn't get version/kind; json parse error: ${e.message}`);
-    if (e instanceof YAMLException)
+    if (e instanceof DocumentError)
       throw errors.badRequest(
-        `couldn't get version/kind; json parse error: error converting YAML to JSON: yaml: ${e.reason ?? e.message}`,
+        `couldn't get version/kind; json parse error: error converting YAML to JSON: yaml: line ${e.position?.line ?? 0}: ${e.message}`,
       );
     throw e;
   }
 }
 
-/** Decodes a body into the strategy's type; `what` names the kind in errors (e.g. "Job"). */
+/** Decodes a body into the strategy's type, with the apiserver's decode errors. */
 export function decodeObject(
-  text: string,
+  body: Buffer,
   format: BodyFormat,
   strategy: ResourceStrategy,
   validation: FieldValidation,
 ): Decoded {
-  const { value, duplicates } = parseDocument(text, format);
+  const { value, duplicates } = parseDocument(body, format);
   return decodeValue(value, duplicates, strategy, validation);
 }
 

@@ -6,7 +6,7 @@ import { ResponseFormat } from './negotiation';
 
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 
-export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<string> {
+export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {
@@ -27,7 +27,7 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): 
       }
       chunks.push(c);
     });
-    req.on('end', () => !failed && resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => !failed && resolve(Buffer.concat(chunks)));
     req.on('error', (e) => !failed && reject(e));
   });
 }

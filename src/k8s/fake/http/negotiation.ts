@@ -13,7 +13,7 @@ export const PATCH_TYPES = [
   'application/apply-patch+yaml',
 ];
 
-export type BodyFormat = 'json' | 'yaml';
+export type BodyFormat = 'json' | 'yaml' | 'protobuf';
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
 const mediaType = (header: string | undefined): string => (header ?? '').split(';')[0].trim().toLowerCase();
@@ -22,6 +22,7 @@ export function requestBodyFormat(contentType: string | undefined): BodyFormat {
   const t = mediaType(contentType);
   if (t === '' || t === 'application/json' || t === '*/*') return 'json';
   if (t === 'application/yaml') return 'yaml';
+  if (t === 'application/vnd.kubernetes.protobuf') return 'protobuf';
   throw errors.unsupportedMediaType(ACCEPTED_BODY_TYPES);
 }
 

@@ -2,7 +2,6 @@
 // registry/generic/registry/store.go): decode, options, admission, strategy, store.
 import { randomInt, randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { load, YAML11_SCHEMA } from 'js-yaml';
 import { errors, GroupResource, StatusError } from '../../status';
 import { FieldError, invalidError } from '../../validation/field';
 import { isValidPathSegmentName } from '../../validation/names';
@@ -33,7 +32,7 @@ export interface RestRequest {
   query: URLSearchParams;
   contentType?: string;
   userAgent: string;
-  body: () => Promise<string>;
+  body: () => Promise<Buffer>;
 }
 
 export const nowRFC3339 = (d = new Date()): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -288,11 +287,11 @@ export class RestHandler {
     const s = r.strategy;
     const type = patchType(r.contentType);
     const opts = writeOptions('PatchOptions', r.query, r.userAgent, type === 'apply');
-    const text = await r.body();
-    if (type === 'apply') return this.apply(r, text, opts.fieldValidation, opts.dryRun, opts.fieldManager);
+    const body = await r.body();
+    if (type === 'apply') return this.apply(r, body, opts.fieldValidation, opts.dryRun, opts.fieldManager);
     let patch: unknown;
     try {
-      patch = JSON.parse(text);
+      patch = JSON.parse(body.toString('utf8'));
     } catch (e) {
       throw errors.badRequest(`error decoding patch: ${(e as Error).message}`);
     }
@@ -343,14 +342,9 @@ export class RestHandler {
   }
 
   /** Server-side apply, simplified: the applied configuration is merged into the live object, or creates it. */
-  private apply(r: RestRequest, text: string, fv: FieldValidation, dryRun: boolean, manager: string): Reply {
+  private apply(r: RestRequest, body: Buffer, fv: FieldValidation, dryRun: boolean, manager: string): Reply {
     const s = r.strategy;
-    let applied: unknown;
-    try {
-      applied = load(text, { schema: YAML11_SCHEMA, maxAliases: 100 });
-    } catch (e) {
-      throw errors.badRequest(`error decoding YAML: ${(e as Error).message}`);
-    }
+    const { value: applied } = parseDocument(body, 'yaml');
     if (!isObject(applied))
       throw errors.badRequest('error decoding YAML: the applied configuration is not an object');
     const current = this.store.get(s.info.resource, this.nsOf(s, r.namespace), r.name);
@@ -371,9 +365,9 @@ export class RestHandler {
   // ---- delete -------------------------------------------------------------------------
 
   private async deleteOptions(r: RestRequest): Promise<DeleteOptions> {
-    const text = await r.body();
-    if (!text.trim()) return deleteOptionsFromQuery(r.query);
-    const { value } = parseDocument(text, requestBodyFormat(r.contentType));
+    const body = await r.body();
+    if (!body.toString('utf8').trim()) return deleteOptionsFromQuery(r.query);
+    const { value } = parseDocument(body, requestBodyFormat(r.contentType));
     if (!isObject(value)) throw errors.badRequest('the body of the request was not a DeleteOptions object');
     return validateDeleteOptions(value);
   }
