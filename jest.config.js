@@ -2,7 +2,10 @@
 // client-node and its dependencies ship as ES modules: ts-jest transpiles them for Jest.
 const esm = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose', 'jsonpath-plus'];
 const transform = {
-  '^.+\\.(t|j|mj)s$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true }, isolatedModules: true }],
+  '^.+\\.(t|j|mj)s$': [
+    'ts-jest',
+    { tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true, isolatedModules: true } },
+  ],
 };
 const common = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
@@ -14,6 +17,11 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
-    { ...common, displayName: 'conformance', rootDir: '.', testMatch: ['<rootDir>/test/conformance/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'conformance',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/conformance/**/*.spec.ts'],
+    },
   ],
 };

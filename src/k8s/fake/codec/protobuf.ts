@@ -115,7 +115,7 @@ function decodeMessage(buf: Buffer, spec: MessageSpec): Json {
           2: { name: 'v', kind: 'string' },
         });
         const map = (out[f.name] ??= {}) as Record<string, unknown>;
-        map[String(entry.k ?? '')] = entry.v ?? '';
+        map[typeof entry.k === 'string' ? entry.k : ''] = entry.v ?? '';
         continue;
       }
     }
