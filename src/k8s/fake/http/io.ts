@@ -2,6 +2,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { dump } from 'js-yaml';
 import { errors, Status, StatusError } from '../../status';
+import { warningHeader } from '../../warnings';
 import { ResponseFormat } from './negotiation';
 
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -45,8 +46,6 @@ const isPretty = (req: IncomingMessage, url: URL): boolean => {
   return ua.startsWith('curl') || ua.startsWith('Wget') || ua.startsWith('Mozilla/5.0');
 };
 
-/** Go's %q of a warning text, inside the RFC 7234 warning header. */
-export const warningHeader = (text: string): string => `299 - ${JSON.stringify(text)}`;
 
 export function send(
   req: IncomingMessage,

@@ -178,6 +178,8 @@ export class RestHandler {
       cmeta.managedFields = [managed];
       // Objects are defaulted again whenever they are read back from storage.
       s.applyDefaults(candidate);
+      // The store fills in the version; the key is placed now so it keeps its place in the order.
+      if (!dryRun) cmeta.resourceVersion = '';
       const ordered = s.order(candidate);
       const stored = dryRun ? ordered : this.store.create(s.info.resource, ns, name, ordered);
       return { code: 201, body: s.order(stored), warnings };
@@ -265,10 +267,9 @@ export class RestHandler {
         status ? 'status' : undefined,
       ),
     );
-    delete meta.resourceVersion;
+    meta.resourceVersion = oldMeta.resourceVersion;
     const ordered = s.order(object);
     if (dryRun) {
-      metaOf(ordered).resourceVersion = oldMeta.resourceVersion;
       return { code: 200, body: ordered, warnings };
     }
     const ns = this.nsOf(s, r.namespace);

@@ -1,0 +1,120 @@
+// Turns what a person pasted (JSON or YAML, as JSON or text content) into exactly one
+// object, keeping where each node sits so that every error can name a line.
+import { errors, StatusCause, StatusError } from '../../k8s/status';
+import { JsonSyntaxError, parseJson } from './json-parse';
+import { LineIndex, locate, SourceNode } from './source-node';
+import { DEFAULT_YAML_LIMITS, DocumentError, parseYaml } from './yaml-source';
+
+export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+export const JSON_TYPES = ['application/json'];
+export const TEXT_TYPES = ['text/plain'];
+export const BODY_TYPES = [...JSON_TYPES, ...YAML_TYPES, ...TEXT_TYPES];
+
+export interface ParsedBody {
+  value: Record<string, unknown>;
+  root?: SourceNode;
+  /** Duplicate keys, when the caller allowed them (the last one wins). */
+  duplicates: { field: string; line?: number; column?: number }[];
+}
+
+const describe = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+
+const badRequest = (message: string, cause?: StatusCause): StatusError =>
+  errors.badRequest(message, cause ? [cause] : undefined);
+
+export function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+function parseAsJson(text: string, allowDuplicates: boolean): Omit<ParsedBody, 'value'> & { raw: unknown } {
+  try {
+    const r = parseJson(text, { positions: true, maxDepth: DEFAULT_YAML_LIMITS.maxDepth });
+    const duplicates = r.duplicates.map((field) => ({ field, ...locate(r.root, field) }));
+    if (duplicates.length && !allowDuplicates) {
+      const d = duplicates[0];
+      throw badRequest(`duplicate field "${d.field}": each field may appear once`, {
+        reason: 'FieldValueDuplicate',
+        message: `duplicate field "${d.field}"`,
+        field: d.field,
+        line: d.line,
+        column: d.column,
+      });
+    }
+    return { raw: r.value, root: r.root, duplicates };
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) {
+      const pos = new LineIndex(text).at(e.offset);
+      throw badRequest(`the body is not valid JSON: ${e.message} at line ${pos.line}, column ${pos.column}`, {
+        reason: 'FieldValueInvalid',
+        message: e.message,
+        field: '',
+        ...pos,
+      });
+    }
+    throw e;
+  }
+}
+
+function parseAsYaml(text: string, allowDuplicates: boolean): Omit<ParsedBody, 'value'> & { raw: unknown } {
+  let parsed;
+  const duplicates: ParsedBody['duplicates'] = [];
+  try {
+    parsed = parseYaml(text);
+  } catch (e) {
+    if (!(e instanceof DocumentError)) throw e;
+    if (/duplicated mapping key/.test(e.message)) {
+      const where = e.position ? ` at line ${e.position.line}, column ${e.position.column}` : '';
+      if (!allowDuplicates)
+        throw badRequest(`the body repeats a key${where}: each field may appear once`, {
+          reason: 'FieldValueDuplicate',
+          message: 'duplicated mapping key',
+          ...e.position,
+        });
+      duplicates.push({ field: '', ...e.position });
+      parsed = parseYaml(text, DEFAULT_YAML_LIMITS, true);
+    } else {
+      const where = e.position ? ` at line ${e.position.line}, column ${e.position.column}` : '';
+      throw badRequest(`the body is not valid YAML: ${e.message}${where}`, {
+        reason: 'FieldValueInvalid',
+        message: e.message,
+        ...e.position,
+      });
+    }
+  }
+  if (parsed.documents.length !== 1)
+    throw badRequest(
+      `expected exactly one YAML document (one Job), found ${parsed.documents.length}: send one Job per request`,
+    );
+  return { raw: parsed.documents[0], root: parsed.roots[0], duplicates };
+}
+
+/**
+ * Parses a request body. JSON bodies keep their duplicate-key paths; with
+ * `allowDuplicates` false any duplicate is a 400 naming where it is.
+ */
+export function parseBody(text: string, contentType: string | undefined, allowDuplicates: boolean): ParsedBody {
+  const type = mediaTypeOf(contentType);
+  if (!BODY_TYPES.includes(type)) throw errors.unsupportedMediaType(BODY_TYPES);
+  if (!text.trim())
+    throw badRequest('the body is empty: send one Job as YAML or JSON (apiVersion: batch/v1, kind: Job)');
+  const looksJson = /^\s*[{[]/.test(text);
+  const r = JSON_TYPES.includes(type) || (type === 'text/plain' && looksJson) ? parseAsJson(text, allowDuplicates) : parseAsYaml(text, allowDuplicates);
+  const raw = r.raw;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw badRequest(`expected one Job object (a mapping with apiVersion, kind, metadata and spec), got ${describe(raw)}`, {
+      reason: 'FieldValueInvalid',
+      message: `expected an object, got ${describe(raw)}`,
+      field: '',
+      ...r.root?.position,
+    });
+  const value = raw as Record<string, unknown>;
+  if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items))
+    throw badRequest(`a ${value.kind} is not accepted: send one Job per request`, {
+      reason: 'FieldValueInvalid',
+      message: `kind ${value.kind} holds several objects`,
+      field: 'kind',
+      ...r.root?.children.get('kind')?.position,
+    });
+  return { value, root: r.root, duplicates: r.duplicates };
+}

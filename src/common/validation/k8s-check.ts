@@ -1,0 +1,115 @@
+// class-validator rules that answer in the apiserver's words: each failure carries the
+// cause reason and message body a Kubernetes client already knows.
+import { plainToInstance, Transform } from 'class-transformer';
+import { ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
+import { FieldErrorType, renderValue } from '../../k8s/validation/field';
+
+export interface CheckFailure {
+  type: FieldErrorType;
+  body: string;
+}
+
+type CheckFn = (value: unknown, args: ValidationArguments) => CheckFailure | undefined;
+
+/** A rule whose message is the serialised failure, read back by job-validation.ts. */
+export function Check(name: string, fn: CheckFn): PropertyDecorator {
+  return ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => fn(value, args as ValidationArguments) === undefined,
+      defaultMessage: (args?: ValidationArguments) =>
+        JSON.stringify(fn((args as ValidationArguments).value, args as ValidationArguments)),
+    },
+  });
+}
+
+export const isAbsent = (v: unknown): boolean => v === undefined || v === null;
+
+const article = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+
+export const required = (detail = ''): CheckFailure => ({
+  type: 'FieldValueRequired',
+  body: detail ? `Required value: ${detail}` : 'Required value',
+});
+
+export const invalid = (value: unknown, detail: string): CheckFailure => ({
+  type: 'FieldValueInvalid',
+  body: `Invalid value: ${renderValue(value)}: ${detail}`,
+});
+
+export const wrongType = (value: unknown, expected: string): CheckFailure => {
+  let hint = '';
+  if (typeof value === 'string' && /\s(\/\/|#)/.test(value))
+    hint = '; a comment was read as part of the value: YAML comments start with " #", not "//"';
+  return { type: 'FieldValueTypeInvalid', body: `Invalid value: ${renderValue(value)}: must be ${expected}, not ${article(value)}${hint}` };
+};
+
+export const notSupported = (value: unknown, valid: readonly string[]): CheckFailure => ({
+  type: 'FieldValueNotSupported',
+  body: `Unsupported value: ${renderValue(value)}: supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}`,
+});
+
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Present and an object (a mapping). */
+export const IsRequiredObject = (): PropertyDecorator =>
+  Check('requiredObject', (v) => (isAbsent(v) ? required() : isPlainObject(v) ? undefined : wrongType(v, 'an object')));
+
+export const IsOptionalObject = (): PropertyDecorator =>
+  Check('optionalObject', (v) => (isAbsent(v) || isPlainObject(v) ? undefined : wrongType(v, 'an object')));
+
+/** An optional int32 ≥ 0: the counts and durations of a Job spec. */
+export const IsNonNegativeInt32 = (): PropertyDecorator =>
+  Check('nonNegativeInt32', (v) => {
+    if (isAbsent(v)) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v > 2147483647 || v < -2147483648)
+      return wrongType(v, 'an integer');
+    return v < 0 ? invalid(v, 'must be greater than or equal to 0') : undefined;
+  });
+
+export const IsOptionalBoolean = (): PropertyDecorator =>
+  Check('optionalBoolean', (v) => (isAbsent(v) || typeof v === 'boolean' ? undefined : wrongType(v, 'true or false')));
+
+export const IsOptionalString = (): PropertyDecorator =>
+  Check('optionalString', (v) => (isAbsent(v) || typeof v === 'string' ? undefined : wrongType(v, 'a string')));
+
+/** Required, one of `valid`. */
+export const IsOneOf = (valid: readonly string[], requiredDetail = ''): PropertyDecorator =>
+  Check('oneOf', (v) => {
+    if (isAbsent(v) || v === '') return required(requiredDetail);
+    if (typeof v !== 'string') return wrongType(v, 'a string');
+    return valid.includes(v) ? undefined : notSupported(v, valid);
+  });
+
+/** A required string checked by a Kubernetes name rule (one message per failure). */
+export const IsName = (rule: (s: string) => string[]): PropertyDecorator =>
+  Check('name', (v) => {
+    if (isAbsent(v) || v === '') return required();
+    if (typeof v !== 'string') return wrongType(v, 'a string');
+    const msgs = rule(v);
+    return msgs.length ? invalid(v, msgs[0]) : undefined;
+  });
+
+const toInstance = <T>(cls: new () => T, v: unknown): unknown =>
+  isPlainObject(v) ? plainToInstance(cls, v, { excludeExtraneousValues: true, exposeUnsetFields: false }) : v;
+
+/** A nested object checked by `cls`; a value that is not an object is left for the type rule to report. */
+export function Nested<T>(cls: () => new () => T): PropertyDecorator {
+  return (target, key) => {
+    Transform(({ obj }: { obj: Record<string | symbol, unknown> }) => toInstance(cls(), obj[key]))(target, key);
+    ValidateNested()(target, key);
+  };
+}
+
+/** A list of nested objects, each checked by `cls`. */
+export function NestedList<T>(cls: () => new () => T): PropertyDecorator {
+  return (target, key) => {
+    Transform(({ obj }: { obj: Record<string | symbol, unknown> }) => {
+      const v = obj[key];
+      return Array.isArray(v) ? v.map((el) => toInstance(cls(), el)) : v;
+    })(target, key);
+    ValidateNested({ each: true })(target, key);
+  };
+}

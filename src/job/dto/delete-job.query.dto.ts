@@ -1,0 +1,30 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { Check, isAbsent, notSupported, wrongType, invalid } from '../../common/validation/k8s-check';
+import { PropagationPolicy } from '../../k8s/job.repository';
+import { DryRunCheck } from './create-job.query.dto';
+
+const POLICIES: PropagationPolicy[] = ['Background', 'Foreground', 'Orphan'];
+
+export class DeleteJobQueryDto {
+  @ApiPropertyOptional({
+    enum: POLICIES,
+    default: 'Background',
+    description: 'Background (default here) deletes the pods too; Orphan leaves them running; Foreground deletes them first',
+  })
+  @Check('propagationPolicy', (v) => (isAbsent(v) || POLICIES.includes(v as PropagationPolicy) ? undefined : notSupported(v, POLICIES)))
+  propagationPolicy?: PropagationPolicy;
+
+  @ApiPropertyOptional({ type: Number, minimum: 0, description: 'Grace period for the pods, in seconds' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Check('gracePeriodSeconds', (v) => {
+    if (isAbsent(v)) return undefined;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) return wrongType(v, 'a whole number of seconds');
+    return v < 0 ? invalid(v, 'must be greater than or equal to 0') : undefined;
+  })
+  gracePeriodSeconds?: number;
+
+  @ApiPropertyOptional({ enum: ['All'], description: 'Check the delete upstream, change nothing' })
+  @DryRunCheck()
+  dryRun?: 'All';
+}

@@ -1,0 +1,127 @@
+// HTTP only: routes, parameters, Swagger. Each handler hands the request to JobService.
+import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiExcludeEndpoint,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { failureStatus, StatusError } from '../k8s/status';
+import { StatusDto } from '../common/status/status.dto';
+import { warningHeader } from '../k8s/warnings';
+import { CreateJobQueryDto } from './dto/create-job.query.dto';
+import { DeleteJobQueryDto } from './dto/delete-job.query.dto';
+import { JobParamsDto, NamespaceParamsDto } from './dto/job-params.dto';
+import { SEED_JOB_JSON } from './job.examples';
+import { JobService, RawReply } from './job.service';
+
+const JOB_PATH = 'api/v1/_raw/job/namespace/:namespace';
+
+function send(res: FastifyReply, reply: RawReply): void {
+  if (reply.warnings.length) void res.header('Warning', [...new Set(reply.warnings)].map(warningHeader));
+  void res.status(reply.code).type(reply.contentType).send(reply.body);
+}
+
+function methodNotAllowed(method: string, allowed: string[]): StatusError {
+  return new StatusError(
+    failureStatus(
+      405,
+      'MethodNotAllowed',
+      `${method} is not supported here; allowed: ${allowed.join(', ')}${method === 'PUT' || method === 'PATCH' ? ' (this facade does not edit Jobs)' : ''}`,
+    ),
+    { Allow: allowed.join(', ') },
+  );
+}
+
+const errorResponses = (codes: number[]): MethodDecorator[] =>
+  codes.map((status) => ApiResponse({ status, type: StatusDto, description: ERROR_TEXT[status] }));
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Malformed body, namespace mismatch or bad parameter',
+  401: 'No or bad credentials',
+  403: 'Not allowed',
+  404: 'No such Job (or namespace)',
+  409: 'A Job of that name exists (AlreadyExists) or changed meanwhile (Conflict)',
+  413: 'Body over 3 MiB',
+  415: 'Unsupported content type',
+  422: 'Invalid Job: each cause has field, line and column',
+  429: 'Rate limited (see Retry-After)',
+  502: 'The apiserver failed',
+  503: 'The apiserver is unreachable',
+  504: 'The apiserver did not answer in time',
+};
+
+function applyAll(decorators: MethodDecorator[]): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const d of decorators) d(target, key, descriptor);
+  };
+}
+
+const JOB_EXAMPLE = { ...SEED_JOB_JSON, metadata: { ...SEED_JOB_JSON.metadata, namespace: 'default', uid: '…' }, status: {} };
+
+@ApiTags('jobs')
+@ApiBearerAuth()
+@Controller(JOB_PATH)
+export class JobController {
+  constructor(private readonly jobs: JobService) {}
+
+  @Get('name/:name')
+  @ApiOperation({ summary: 'Read a Job', description: 'The Job exactly as the apiserver returned it. `Accept: application/yaml` returns YAML.' })
+  @ApiHeader({ name: 'Accept', required: false, enum: ['application/json', 'application/yaml'] })
+  @ApiOkResponse({ description: 'The Job', content: { 'application/json': { example: JOB_EXAMPLE }, 'application/yaml': { schema: { type: 'string' } } } })
+  @applyAll(errorResponses([400, 401, 403, 404, 429, 502, 503, 504]))
+  async get(@Param() p: JobParamsDto, @Headers('accept') accept: string | undefined, @Res() res: FastifyReply): Promise<void> {
+    send(res, await this.jobs.get(p.namespace, p.name, accept));
+  }
+
+  @Delete('name/:name')
+  @ApiOperation({
+    summary: 'Delete a Job and, by default, its pods',
+    description:
+      'propagationPolicy defaults to Background here: a plain apiserver DELETE of a Job would orphan its pods. The answer is the apiserver\'s: a Status (deleted) or the Job with a deletionTimestamp (finalizing).',
+  })
+  @ApiOkResponse({ description: 'Deleted (Status), or the Job being finalized' })
+  @applyAll(errorResponses([400, 401, 403, 404, 409, 429, 502, 503, 504]))
+  async delete(@Param() p: JobParamsDto, @Query() q: DeleteJobQueryDto, @Res() res: FastifyReply): Promise<void> {
+    send(res, await this.jobs.delete(p.namespace, p.name, q));
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a Job from YAML or JSON',
+    description:
+      'One Job per request. Errors are Status objects whose causes carry the field path and the line and column in the text you sent.',
+  })
+  @ApiResponse({ status: 201, description: 'Created (or, with dryRun=All, what would be created)', content: { 'application/json': { example: JOB_EXAMPLE } } })
+  @applyAll(errorResponses([400, 401, 403, 404, 409, 413, 415, 422, 429, 502, 503, 504]))
+  async create(
+    @Param() p: NamespaceParamsDto,
+    @Body() body: string,
+    @Headers('content-type') contentType: string | undefined,
+    @Query() q: CreateJobQueryDto,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
+    send(res, await this.jobs.create(p.namespace, typeof body === 'string' ? body : '', contentType, q));
+  }
+
+  @Put('name/:name')
+  @Patch('name/:name')
+  @Post('name/:name')
+  @ApiExcludeEndpoint()
+  jobMethodNotAllowed(@Res() res: FastifyReply): never {
+    throw methodNotAllowed(res.request.method, ['GET', 'HEAD', 'DELETE']);
+  }
+
+  @Get()
+  @Put()
+  @Patch()
+  @Delete()
+  @ApiExcludeEndpoint()
+  collectionMethodNotAllowed(@Res() res: FastifyReply): never {
+    throw methodNotAllowed(res.request.method, ['POST']);
+  }
+}

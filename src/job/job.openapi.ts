@@ -1,0 +1,27 @@
+// The create body, documented per media type: Swagger UI sends the YAML example as
+// application/yaml (a string schema keeps it YAML) and the JSON one as an object.
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { SEED_JOB_JSON, SEED_JOB_WITH_REMARK_YAML, SEED_JOB_YAML } from './job.examples';
+
+export function documentJobBodies(doc: OpenAPIObject): void {
+  const post = doc.paths['/api/v1/_raw/job/namespace/{namespace}']?.post;
+  if (!post) return;
+  const yaml = {
+    schema: { type: 'string' as const },
+    examples: {
+      seed: { summary: 'The source design example', value: SEED_JOB_YAML },
+      remark: { summary: 'The same, with its //对应实例数 remark pasted in (422 at line 6)', value: SEED_JOB_WITH_REMARK_YAML },
+    },
+  };
+  post.requestBody = {
+    required: true,
+    description: 'One batch/v1 Job, as YAML or JSON. text/plain is read as YAML (or JSON when it starts with "{").',
+    content: {
+      'application/yaml': yaml,
+      'application/x-yaml': yaml,
+      'text/yaml': yaml,
+      'text/plain': yaml,
+      'application/json': { schema: { type: 'object', additionalProperties: true }, example: SEED_JOB_JSON },
+    },
+  };
+}
