@@ -1,6 +1,6 @@
 // Unit specs live beside the code (src/**/*.spec.ts); e2e and conformance suites under test/.
 // client-node and its dependencies ship as ES modules: ts-jest transpiles them for Jest.
-const esm = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose', 'jsonpath-plus'];
+const esm = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose', 'jsonpath-plus', 'content-disposition'];
 const transform = {
   '^.+\\.(t|j|mj)s$': [
     'ts-jest',

@@ -4,13 +4,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { AppConfig, appConfig } from './common/config/app.config';
+import { appConfig } from './common/config/app.config';
 import { BODY_TYPES } from './common/body/parse-body';
 import { StatusExceptionFilter } from './common/status/status-exception.filter';
 import { documentJobBodies } from './job/job.openapi';
 
 export async function createApp(): Promise<NestFastifyApplication> {
-  const config = appConfig() as AppConfig;
+  const config = appConfig();
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bodyParser: false,
@@ -18,8 +18,10 @@ export async function createApp(): Promise<NestFastifyApplication> {
   });
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies stay text: YAML and JSON are parsed by the service, which keeps line numbers.
-  fastify.addContentTypeParser(BODY_TYPES, { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) =>
-    done(null, body),
+  fastify.addContentTypeParser(
+    BODY_TYPES,
+    { parseAs: 'string', bodyLimit: config.bodyLimitBytes },
+    (_req, body, done) => done(null, body),
   );
   app.useGlobalFilters(new StatusExceptionFilter());
   app.enableShutdownHooks();
@@ -39,7 +41,11 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
         'A small, safe facade over Kubernetes batch/v1 Jobs. Every error is a Kubernetes Status; causes about the body carry the line and column of the field in what you sent.',
       )
       .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A token from the token file, an OIDC ID token, or a Kubernetes token (passthrough)' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'A token from the token file, an OIDC ID token, or a Kubernetes token (passthrough)',
+      })
       .build(),
   );
   documentJobBodies(doc);

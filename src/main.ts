@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { AppConfig, appConfig } from './common/config/app.config';
+import { appConfig } from './common/config/app.config';
 import { createApp } from './app.setup';
 
 async function bootstrap(): Promise<void> {
-  const config = appConfig() as AppConfig;
+  const config = appConfig();
   const app = await createApp();
   await app.listen(config.port, config.host);
   new Logger('Main').log(`job-gateway on ${await app.getUrl()}; Swagger UI at /api/docs`);

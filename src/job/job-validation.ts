@@ -6,6 +6,13 @@ import { collectFieldErrors } from '../common/validation/field-errors';
 import { CreateJobDto } from './dto/create-job.dto';
 
 export function validateJobBody(body: Record<string, unknown>): FieldError[] {
-  const dto = plainToInstance(CreateJobDto, body, { excludeExtraneousValues: true, exposeUnsetFields: false });
-  return collectFieldErrors(validateSync(dto, { forbidUnknownValues: false, validationError: { value: true } }), '', dto);
+  const dto = plainToInstance(CreateJobDto, body, {
+    excludeExtraneousValues: true,
+    exposeUnsetFields: false,
+  });
+  return collectFieldErrors(
+    validateSync(dto, { forbidUnknownValues: false, validationError: { value: true } }),
+    '',
+    dto,
+  );
 }

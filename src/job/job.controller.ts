@@ -20,6 +20,8 @@ import { SEED_JOB_JSON } from './job.examples';
 import { JobService, RawReply } from './job.service';
 
 const JOB_PATH = 'api/v1/_raw/job/namespace/:namespace';
+const JOB_METHODS = ['GET', 'HEAD', 'DELETE'];
+const COLLECTION_METHODS = ['POST'];
 
 function send(res: FastifyReply, reply: RawReply): void {
   if (reply.warnings.length) void res.header('Warning', [...new Set(reply.warnings)].map(warningHeader));
@@ -61,7 +63,11 @@ function applyAll(decorators: MethodDecorator[]): MethodDecorator {
   };
 }
 
-const JOB_EXAMPLE = { ...SEED_JOB_JSON, metadata: { ...SEED_JOB_JSON.metadata, namespace: 'default', uid: '…' }, status: {} };
+const JOB_EXAMPLE = {
+  ...SEED_JOB_JSON,
+  metadata: { ...SEED_JOB_JSON.metadata, namespace: 'default', uid: '…' },
+  status: {},
+};
 
 @ApiTags('jobs')
 @ApiBearerAuth()
@@ -70,11 +76,24 @@ export class JobController {
   constructor(private readonly jobs: JobService) {}
 
   @Get('name/:name')
-  @ApiOperation({ summary: 'Read a Job', description: 'The Job exactly as the apiserver returned it. `Accept: application/yaml` returns YAML.' })
+  @ApiOperation({
+    summary: 'Read a Job',
+    description: 'The Job exactly as the apiserver returned it. `Accept: application/yaml` returns YAML.',
+  })
   @ApiHeader({ name: 'Accept', required: false, enum: ['application/json', 'application/yaml'] })
-  @ApiOkResponse({ description: 'The Job', content: { 'application/json': { example: JOB_EXAMPLE }, 'application/yaml': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'The Job',
+    content: {
+      'application/json': { example: JOB_EXAMPLE },
+      'application/yaml': { schema: { type: 'string' } },
+    },
+  })
   @applyAll(errorResponses([400, 401, 403, 404, 429, 502, 503, 504]))
-  async get(@Param() p: JobParamsDto, @Headers('accept') accept: string | undefined, @Res() res: FastifyReply): Promise<void> {
+  async get(
+    @Param() p: JobParamsDto,
+    @Headers('accept') accept: string | undefined,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
     send(res, await this.jobs.get(p.namespace, p.name, accept));
   }
 
@@ -82,11 +101,15 @@ export class JobController {
   @ApiOperation({
     summary: 'Delete a Job and, by default, its pods',
     description:
-      'propagationPolicy defaults to Background here: a plain apiserver DELETE of a Job would orphan its pods. The answer is the apiserver\'s: a Status (deleted) or the Job with a deletionTimestamp (finalizing).',
+      "propagationPolicy defaults to Background here: a plain apiserver DELETE of a Job would orphan its pods. The answer is the apiserver's: a Status (deleted) or the Job with a deletionTimestamp (finalizing).",
   })
   @ApiOkResponse({ description: 'Deleted (Status), or the Job being finalized' })
   @applyAll(errorResponses([400, 401, 403, 404, 409, 429, 502, 503, 504]))
-  async delete(@Param() p: JobParamsDto, @Query() q: DeleteJobQueryDto, @Res() res: FastifyReply): Promise<void> {
+  async delete(
+    @Param() p: JobParamsDto,
+    @Query() q: DeleteJobQueryDto,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
     send(res, await this.jobs.delete(p.namespace, p.name, q));
   }
 
@@ -96,7 +119,11 @@ export class JobController {
     description:
       'One Job per request. Errors are Status objects whose causes carry the field path and the line and column in the text you sent.',
   })
-  @ApiResponse({ status: 201, description: 'Created (or, with dryRun=All, what would be created)', content: { 'application/json': { example: JOB_EXAMPLE } } })
+  @ApiResponse({
+    status: 201,
+    description: 'Created (or, with dryRun=All, what would be created)',
+    content: { 'application/json': { example: JOB_EXAMPLE } },
+  })
   @applyAll(errorResponses([400, 401, 403, 404, 409, 413, 415, 422, 429, 502, 503, 504]))
   async create(
     @Param() p: NamespaceParamsDto,
@@ -108,20 +135,32 @@ export class JobController {
     send(res, await this.jobs.create(p.namespace, typeof body === 'string' ? body : '', contentType, q));
   }
 
-  @Put('name/:name')
-  @Patch('name/:name')
-  @Post('name/:name')
-  @ApiExcludeEndpoint()
-  jobMethodNotAllowed(@Res() res: FastifyReply): never {
-    throw methodNotAllowed(res.request.method, ['GET', 'HEAD', 'DELETE']);
+  // Anything else on these paths is a 405 with an Allow header, not a 404.
+  @Put('name/:name') @ApiExcludeEndpoint() putJob(@Res() res: FastifyReply): never {
+    throw methodNotAllowed(res.request.method, JOB_METHODS);
   }
 
-  @Get()
-  @Put()
-  @Patch()
-  @Delete()
-  @ApiExcludeEndpoint()
-  collectionMethodNotAllowed(@Res() res: FastifyReply): never {
-    throw methodNotAllowed(res.request.method, ['POST']);
+  @Patch('name/:name') @ApiExcludeEndpoint() patchJob(@Res() res: FastifyReply): never {
+    throw methodNotAllowed(res.request.method, JOB_METHODS);
+  }
+
+  @Post('name/:name') @ApiExcludeEndpoint() postJob(@Res() res: FastifyReply): never {
+    throw methodNotAllowed(res.request.method, JOB_METHODS);
+  }
+
+  @Get() @ApiExcludeEndpoint() getCollection(@Res() res: FastifyReply): never {
+    throw methodNotAllowed(res.request.method, COLLECTION_METHODS);
+  }
+
+  @Put() @ApiExcludeEndpoint() putCollection(@Res() res: FastifyReply): never {
+    throw methodNotAllowed(res.request.method, COLLECTION_METHODS);
+  }
+
+  @Patch() @ApiExcludeEndpoint() patchCollection(@Res() res: FastifyReply): never {
+    throw methodNotAllowed(res.request.method, COLLECTION_METHODS);
+  }
+
+  @Delete() @ApiExcludeEndpoint() deleteCollection(@Res() res: FastifyReply): never {
+    throw methodNotAllowed(res.request.method, COLLECTION_METHODS);
   }
 }

@@ -16,7 +16,10 @@ spec:
       restartPolicy: Never
 `;
 
-export const SEED_JOB_WITH_REMARK_YAML = SEED_JOB_YAML.replace('completions: 3', 'completions: 3     //对应实例数');
+export const SEED_JOB_WITH_REMARK_YAML = SEED_JOB_YAML.replace(
+  'completions: 3',
+  'completions: 3     //对应实例数',
+);
 
 export const SEED_JOB_JSON = {
   apiVersion: 'batch/v1',
@@ -26,7 +29,9 @@ export const SEED_JOB_JSON = {
     completions: 3,
     template: {
       spec: {
-        containers: [{ name: 'sleep1', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['echo', '220'] }],
+        containers: [
+          { name: 'sleep1', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['echo', '220'] },
+        ],
         restartPolicy: 'Never',
       },
     },

@@ -10,12 +10,16 @@ export function documentJobBodies(doc: OpenAPIObject): void {
     schema: { type: 'string' as const },
     examples: {
       seed: { summary: 'The source design example', value: SEED_JOB_YAML },
-      remark: { summary: 'The same, with its //对应实例数 remark pasted in (422 at line 6)', value: SEED_JOB_WITH_REMARK_YAML },
+      remark: {
+        summary: 'The same, with its //对应实例数 remark pasted in (422 at line 6)',
+        value: SEED_JOB_WITH_REMARK_YAML,
+      },
     },
   };
   post.requestBody = {
     required: true,
-    description: 'One batch/v1 Job, as YAML or JSON. text/plain is read as YAML (or JSON when it starts with "{").',
+    description:
+      'One batch/v1 Job, as YAML or JSON. text/plain is read as YAML (or JSON when it starts with "{").',
     content: {
       'application/yaml': yaml,
       'application/x-yaml': yaml,

@@ -56,10 +56,20 @@ export class JobService {
     const reply = await this.jobs.get(namespace, name);
     if (!wantsYaml(accept)) return asRaw(reply);
     const object: unknown = JSON.parse(reply.body.toString('utf8'));
-    return { code: reply.code, contentType: 'application/yaml', body: dump(object, { lineWidth: -1 }), warnings: reply.warnings };
+    return {
+      code: reply.code,
+      contentType: 'application/yaml',
+      body: dump(object, { lineWidth: -1 }),
+      warnings: reply.warnings,
+    };
   }
 
-  async create(namespace: string, text: string, contentType: string | undefined, query: CreateJobQueryDto): Promise<RawReply> {
+  async create(
+    namespace: string,
+    text: string,
+    contentType: string | undefined,
+    query: CreateJobQueryDto,
+  ): Promise<RawReply> {
     const fieldValidation = query.fieldValidation ?? 'Strict';
     const parsed = parseBody(text, contentType, fieldValidation !== 'Strict');
     const job = parsed.value;
@@ -71,7 +81,9 @@ export class JobService {
       throw withPositions(invalidError('batch', 'Job', name, problems), parsed.root);
     }
     const warnings =
-      fieldValidation === 'Warn' ? parsed.duplicates.map((d) => `duplicate field at line ${d.line ?? '?'}: the last value was used`) : [];
+      fieldValidation === 'Warn'
+        ? parsed.duplicates.map((d) => `duplicate field at line ${d.line ?? '?'}: the last value was used`)
+        : [];
     try {
       const reply = await this.jobs.create(namespace, job, {
         fieldValidation,
@@ -100,13 +112,16 @@ export class JobService {
     const ns = (meta as Record<string, unknown>).namespace;
     if (ns === undefined || ns === null || ns === '' || ns === namespace) return;
     throw withPositions(
-      errors.badRequest('the namespace of the provided object does not match the namespace sent on the request', [
-        {
-          reason: 'FieldValueInvalid',
-          message: `Invalid value: ${JSON.stringify(ns)}: must be ${JSON.stringify(namespace)} or left out`,
-          field: 'metadata.namespace',
-        },
-      ]),
+      errors.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+        [
+          {
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: ${JSON.stringify(ns)}: must be ${JSON.stringify(namespace)} or left out`,
+            field: 'metadata.namespace',
+          },
+        ],
+      ),
       parsed.root,
     );
   }

@@ -20,7 +20,11 @@ export interface DeleteOptions {
 export abstract class JobRepository {
   /** The Job as JSON bytes; throws StatusError on any non-2xx answer. */
   abstract get(namespace: string, name: string): Promise<UpstreamReply>;
-  abstract create(namespace: string, job: Record<string, unknown>, options: WriteOptions): Promise<UpstreamReply>;
+  abstract create(
+    namespace: string,
+    job: Record<string, unknown>,
+    options: WriteOptions,
+  ): Promise<UpstreamReply>;
   abstract delete(namespace: string, name: string, options: DeleteOptions): Promise<UpstreamReply>;
 }
 

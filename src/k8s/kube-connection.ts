@@ -24,7 +24,23 @@ export interface UpstreamReply {
   warnings: string[];
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EPIPE',
+]);
+
+/** TLS material in a form that can be hashed: strings, buffers or lists of them. */
+function material(part: unknown): string {
+  if (Buffer.isBuffer(part)) return part.toString('base64');
+  if (typeof part === 'string') return part;
+  if (Array.isArray(part)) return part.map(material).join(',');
+  return '-';
+}
 
 export class KubeConnection {
   private agent?: { key: string; agent: http.Agent };
@@ -48,7 +64,7 @@ export class KubeConnection {
 
   private agentFor(opts: https.RequestOptions, secure: boolean): http.Agent {
     const hash = createHash('sha256');
-    for (const part of [opts.ca, opts.cert, opts.key, opts.pfx]) hash.update(part ? String(part) : '-').update('\0');
+    for (const part of [opts.ca, opts.cert, opts.key, opts.pfx]) hash.update(material(part)).update('\0');
     hash.update(`${String(opts.rejectUnauthorized)}|${opts.servername ?? ''}|${secure}`);
     const key = hash.digest('hex');
     if (this.agent?.key === key) return this.agent.agent;
@@ -66,11 +82,6 @@ export class KubeConnection {
           servername: opts.servername,
         })
       : new http.Agent(common);
-    const create = agent.createConnection.bind(agent) as typeof agent.createConnection;
-    agent.createConnection = ((...args: Parameters<typeof create>) => {
-      this.sockets++;
-      return create(...args);
-    }) as typeof agent.createConnection;
     this.agent = { key, agent };
     return agent;
   }
@@ -104,6 +115,7 @@ export class KubeConnection {
     };
     return new Promise<UpstreamReply>((resolve, reject) => {
       const started = (secure ? https : http).request(options, (res) => {
+        if (!started.reusedSocket) this.sockets++;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -141,7 +153,11 @@ export class KubeConnection {
         { 'Retry-After': '1' },
       );
     return new StatusError(
-      failureStatus(502, 'InternalError', `the connection to the Kubernetes apiserver failed: ${(e as Error).message}`),
+      failureStatus(
+        502,
+        'InternalError',
+        `the connection to the Kubernetes apiserver failed: ${(e as Error).message}`,
+      ),
     );
   }
 
@@ -155,10 +171,16 @@ export class KubeConnection {
       status = undefined;
     }
     if (status && reply.code < 500) return new StatusError({ ...status, code: status.code ?? reply.code });
-    if (status && (reply.code === 503 || reply.code === 504)) return new StatusError({ ...status, code: reply.code });
+    if (status && (reply.code === 503 || reply.code === 504))
+      return new StatusError({ ...status, code: reply.code });
     const detail = status?.message ?? reply.body.toString('utf8').slice(0, 200).trim();
     return new StatusError(
-      failureStatus(502, 'InternalError', `the Kubernetes apiserver failed (HTTP ${reply.code}): ${detail}`, status?.details),
+      failureStatus(
+        502,
+        'InternalError',
+        `the Kubernetes apiserver failed (HTTP ${reply.code}): ${detail}`,
+        status?.details,
+      ),
     );
   }
 
@@ -166,4 +188,3 @@ export class KubeConnection {
     this.agent?.agent.destroy();
   }
 }
-

@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { DeleteOptions, JobRepository, UpstreamProbe, WriteOptions } from './job.repository';
 import { KubeConnection, UpstreamReply } from './kube-connection';
 
-const jobsPath = (namespace: string): string => `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
+const jobsPath = (namespace: string): string =>
+  `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
 
 @Injectable()
 export class KubeJobRepository implements JobRepository, UpstreamProbe {
@@ -16,7 +17,9 @@ export class KubeJobRepository implements JobRepository, UpstreamProbe {
   }
 
   get(namespace: string, name: string): Promise<UpstreamReply> {
-    return this.ok(this.connection.request({ method: 'GET', path: `${jobsPath(namespace)}/${encodeURIComponent(name)}` }));
+    return this.ok(
+      this.connection.request({ method: 'GET', path: `${jobsPath(namespace)}/${encodeURIComponent(name)}` }),
+    );
   }
 
   create(namespace: string, job: Record<string, unknown>, options: WriteOptions): Promise<UpstreamReply> {
@@ -37,7 +40,8 @@ export class KubeJobRepository implements JobRepository, UpstreamProbe {
         path: `${jobsPath(namespace)}/${encodeURIComponent(name)}`,
         query: {
           propagationPolicy: options.propagationPolicy,
-          gracePeriodSeconds: options.gracePeriodSeconds === undefined ? undefined : String(options.gracePeriodSeconds),
+          gracePeriodSeconds:
+            options.gracePeriodSeconds === undefined ? undefined : String(options.gracePeriodSeconds),
           dryRun: options.dryRun,
         },
       }),

@@ -58,7 +58,9 @@ export class Upstream implements OnApplicationShutdown {
     if (cfg.backend === 'cluster') {
       const kc = clusterKubeConfig(cfg);
       const connection = new KubeConnection(kc, cfg.timeoutMs);
-      Upstream.log.log(`K8S_BACKEND=cluster: Jobs go to ${connection.server} (context ${kc.getCurrentContext()})`);
+      Upstream.log.log(
+        `K8S_BACKEND=cluster: Jobs go to ${connection.server} (context ${kc.getCurrentContext()})`,
+      );
       return new Upstream(connection);
     }
     const fake = await startFakeApiServer({ port: cfg.fakePort });

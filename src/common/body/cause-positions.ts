@@ -5,7 +5,11 @@ import { locate, SourceNode } from './source-node';
 
 const FIELD_IN_MESSAGE: { re: RegExp; reason: string; message: (m: RegExpExecArray) => string }[] = [
   { re: /unknown field "([^"]+)"/g, reason: 'FieldValueNotFound', message: (m) => `unknown field "${m[1]}"` },
-  { re: /duplicate field "([^"]+)"/g, reason: 'FieldValueDuplicate', message: (m) => `duplicate field "${m[1]}"` },
+  {
+    re: /duplicate field "([^"]+)"/g,
+    reason: 'FieldValueDuplicate',
+    message: (m) => `duplicate field "${m[1]}"`,
+  },
   {
     re: /cannot unmarshal (\S+(?: [^ ]+)?) into Go struct field \w+\.(\S+) of type (\S+)/g,
     reason: 'FieldValueTypeInvalid',
@@ -18,7 +22,7 @@ function causesFromMessage(message: string): StatusCause[] {
   for (const { re, reason, message: text } of FIELD_IN_MESSAGE) {
     for (const m of message.matchAll(re)) {
       const field = re.source.startsWith('cannot') ? m[2] : m[1];
-      out.push({ reason, message: text(m as RegExpExecArray), field });
+      out.push({ reason, message: text(m), field });
     }
   }
   return out;

@@ -93,21 +93,31 @@ function parseAsYaml(text: string, allowDuplicates: boolean): Omit<ParsedBody, '
  * Parses a request body. JSON bodies keep their duplicate-key paths; with
  * `allowDuplicates` false any duplicate is a 400 naming where it is.
  */
-export function parseBody(text: string, contentType: string | undefined, allowDuplicates: boolean): ParsedBody {
+export function parseBody(
+  text: string,
+  contentType: string | undefined,
+  allowDuplicates: boolean,
+): ParsedBody {
   const type = mediaTypeOf(contentType);
   if (!BODY_TYPES.includes(type)) throw errors.unsupportedMediaType(BODY_TYPES);
   if (!text.trim())
     throw badRequest('the body is empty: send one Job as YAML or JSON (apiVersion: batch/v1, kind: Job)');
   const looksJson = /^\s*[{[]/.test(text);
-  const r = JSON_TYPES.includes(type) || (type === 'text/plain' && looksJson) ? parseAsJson(text, allowDuplicates) : parseAsYaml(text, allowDuplicates);
+  const r =
+    JSON_TYPES.includes(type) || (type === 'text/plain' && looksJson)
+      ? parseAsJson(text, allowDuplicates)
+      : parseAsYaml(text, allowDuplicates);
   const raw = r.raw;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw badRequest(`expected one Job object (a mapping with apiVersion, kind, metadata and spec), got ${describe(raw)}`, {
-      reason: 'FieldValueInvalid',
-      message: `expected an object, got ${describe(raw)}`,
-      field: '',
-      ...r.root?.position,
-    });
+    throw badRequest(
+      `expected one Job object (a mapping with apiVersion, kind, metadata and spec), got ${describe(raw)}`,
+      {
+        reason: 'FieldValueInvalid',
+        message: `expected an object, got ${describe(raw)}`,
+        field: '',
+        ...r.root?.position,
+      },
+    );
   const value = raw as Record<string, unknown>;
   if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items))
     throw badRequest(`a ${value.kind} is not accepted: send one Job per request`, {

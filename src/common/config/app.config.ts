@@ -5,7 +5,8 @@ import { validateEnv } from './validate-env';
 class AppEnv {
   @IsOptional() @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
   @IsOptional() @IsString() HOST: string = '0.0.0.0';
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string = 'info';
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string =
+    'info';
 }
 
 export interface AppConfig {

@@ -13,7 +13,9 @@ export function validateEnv<T extends object>(cls: new () => T, env: Env): T {
   const errors = validateSync(instance, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length) {
     const lines = errors.flatMap((e) =>
-      Object.values(e.constraints ?? {}).map((m) => `- ${e.property}=${JSON.stringify(env[e.property] ?? '')}: ${m}`),
+      Object.values(e.constraints ?? {}).map(
+        (m) => `- ${e.property}=${JSON.stringify(env[e.property] ?? '')}: ${m}`,
+      ),
     );
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }

@@ -31,29 +31,28 @@ interface FastifyError {
 
 /** Errors Fastify raises before a handler runs: body limits, content types, JSON. */
 function fromFastify(e: FastifyError): StatusError | undefined {
-  switch (e.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return errors.tooLarge(`the body is larger than the limit of ${3 * 1024 * 1024} bytes`);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-        ? errors.unsupportedMediaType(BODY_TYPES)
-        : errors.badRequest('the Content-Length header does not match the body');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return errors.badRequest('the body is empty: send one Job as YAML or JSON');
-    default:
-      if (e.code?.startsWith('FST_') && e.statusCode && e.statusCode < 500)
-        return new StatusError(failureStatus(e.statusCode, REASONS[e.statusCode] ?? '', e.message));
-      return undefined;
-  }
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return errors.tooLarge(`the body is larger than the limit of ${3 * 1024 * 1024} bytes`);
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return errors.unsupportedMediaType(BODY_TYPES);
+  if (e.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH')
+    return errors.badRequest('the Content-Length header does not match the body');
+  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return errors.badRequest('the body is empty: send one Job as YAML or JSON');
+  if (e.code?.startsWith('FST_') && e.statusCode && e.statusCode < 500)
+    return new StatusError(failureStatus(e.statusCode, REASONS[e.statusCode] ?? '', e.message));
+  return undefined;
 }
 
 export function toStatusError(exception: unknown): StatusError | undefined {
   if (exception instanceof StatusError) return exception;
   if (exception instanceof HttpException) {
     const code = exception.getStatus();
+    if (code === 415) return errors.unsupportedMediaType(BODY_TYPES);
+    if (code === 413) return fromFastify({ code: 'FST_ERR_CTP_BODY_TOO_LARGE', message: '' });
     const message =
-      code === 404 ? 'the server could not find the requested resource' : exception.message || REASONS[code] || 'error';
+      code === 404
+        ? 'the server could not find the requested resource'
+        : exception.message || REASONS[code] || 'error';
     return new StatusError(failureStatus(code, REASONS[code] ?? '', message));
   }
   if (typeof exception === 'object' && exception !== null && 'code' in exception)

@@ -9,7 +9,11 @@ function childPath(parent: string, parentValue: unknown, property: string): stri
 }
 
 /** Field errors at Kubernetes paths (`a.b[0].c`), in declaration order. */
-export function collectFieldErrors(errors: ValidationError[], parent = '', parentValue?: unknown): FieldError[] {
+export function collectFieldErrors(
+  errors: ValidationError[],
+  parent = '',
+  parentValue?: unknown,
+): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
     const path = childPath(parent, parentValue, e.property);

@@ -16,7 +16,8 @@ export function Check(name: string, fn: CheckFn): PropertyDecorator {
   return ValidateBy({
     name,
     validator: {
-      validate: (value: unknown, args?: ValidationArguments) => fn(value, args as ValidationArguments) === undefined,
+      validate: (value: unknown, args?: ValidationArguments) =>
+        fn(value, args as ValidationArguments) === undefined,
       defaultMessage: (args?: ValidationArguments) =>
         JSON.stringify(fn((args as ValidationArguments).value, args as ValidationArguments)),
     },
@@ -42,7 +43,10 @@ export const wrongType = (value: unknown, expected: string): CheckFailure => {
   let hint = '';
   if (typeof value === 'string' && /\s(\/\/|#)/.test(value))
     hint = '; a comment was read as part of the value: YAML comments start with " #", not "//"';
-  return { type: 'FieldValueTypeInvalid', body: `Invalid value: ${renderValue(value)}: must be ${expected}, not ${article(value)}${hint}` };
+  return {
+    type: 'FieldValueTypeInvalid',
+    body: `Invalid value: ${renderValue(value)}: must be ${expected}, not ${article(value)}${hint}`,
+  };
 };
 
 export const notSupported = (value: unknown, valid: readonly string[]): CheckFailure => ({
@@ -55,7 +59,9 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 
 /** Present and an object (a mapping). */
 export const IsRequiredObject = (): PropertyDecorator =>
-  Check('requiredObject', (v) => (isAbsent(v) ? required() : isPlainObject(v) ? undefined : wrongType(v, 'an object')));
+  Check('requiredObject', (v) =>
+    isAbsent(v) ? required() : isPlainObject(v) ? undefined : wrongType(v, 'an object'),
+  );
 
 export const IsOptionalObject = (): PropertyDecorator =>
   Check('optionalObject', (v) => (isAbsent(v) || isPlainObject(v) ? undefined : wrongType(v, 'an object')));
@@ -70,10 +76,14 @@ export const IsNonNegativeInt32 = (): PropertyDecorator =>
   });
 
 export const IsOptionalBoolean = (): PropertyDecorator =>
-  Check('optionalBoolean', (v) => (isAbsent(v) || typeof v === 'boolean' ? undefined : wrongType(v, 'true or false')));
+  Check('optionalBoolean', (v) =>
+    isAbsent(v) || typeof v === 'boolean' ? undefined : wrongType(v, 'true or false'),
+  );
 
 export const IsOptionalString = (): PropertyDecorator =>
-  Check('optionalString', (v) => (isAbsent(v) || typeof v === 'string' ? undefined : wrongType(v, 'a string')));
+  Check('optionalString', (v) =>
+    isAbsent(v) || typeof v === 'string' ? undefined : wrongType(v, 'a string'),
+  );
 
 /** Required, one of `valid`. */
 export const IsOneOf = (valid: readonly string[], requiredDetail = ''): PropertyDecorator =>
@@ -98,7 +108,10 @@ const toInstance = <T>(cls: new () => T, v: unknown): unknown =>
 /** A nested object checked by `cls`; a value that is not an object is left for the type rule to report. */
 export function Nested<T>(cls: () => new () => T): PropertyDecorator {
   return (target, key) => {
-    Transform(({ obj }: { obj: Record<string | symbol, unknown> }) => toInstance(cls(), obj[key]))(target, key);
+    Transform(({ obj }: { obj: Record<string | symbol, unknown> }) => toInstance(cls(), obj[key]))(
+      target,
+      key,
+    );
     ValidateNested()(target, key);
   };
 }

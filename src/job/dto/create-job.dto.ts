@@ -23,23 +23,30 @@ import {
 /** Job names become the `job-name` label of their pods: a DNS subdomain of at most 63 characters. */
 export function jobNameProblems(name: string): string[] {
   const msgs = isDNS1123Subdomain(name);
-  if (name.length > 63 && !msgs.some((m) => m.startsWith('must be no more than'))) msgs.unshift(maxLenError(63));
+  if (name.length > 63 && !msgs.some((m) => m.startsWith('must be no more than')))
+    msgs.unshift(maxLenError(63));
   return msgs;
 }
 
 export class ContainerDto {
   @Expose() @IsName(isDNS1123Label) name!: string;
   @Expose()
-  @Check('image', (v) => (isAbsent(v) || v === '' ? required() : typeof v === 'string' ? undefined : wrongType(v, 'a string')))
+  @Check('image', (v) =>
+    isAbsent(v) || v === '' ? required() : typeof v === 'string' ? undefined : wrongType(v, 'a string'),
+  )
   image!: string;
   @Expose()
   @Check('command', (v) =>
-    isAbsent(v) || (Array.isArray(v) && v.every((x) => typeof x === 'string')) ? undefined : wrongType(v, 'a list of strings'),
+    isAbsent(v) || (Array.isArray(v) && v.every((x) => typeof x === 'string'))
+      ? undefined
+      : wrongType(v, 'a list of strings'),
   )
   command?: string[];
   @Expose()
   @Check('args', (v) =>
-    isAbsent(v) || (Array.isArray(v) && v.every((x) => typeof x === 'string')) ? undefined : wrongType(v, 'a list of strings'),
+    isAbsent(v) || (Array.isArray(v) && v.every((x) => typeof x === 'string'))
+      ? undefined
+      : wrongType(v, 'a list of strings'),
   )
   args?: string[];
 }
@@ -47,11 +54,18 @@ export class ContainerDto {
 export class PodSpecDto {
   @Expose()
   @Check('containers', (v) =>
-    isAbsent(v) || (Array.isArray(v) && v.length === 0) ? required() : Array.isArray(v) ? undefined : wrongType(v, 'a list'),
+    isAbsent(v) || (Array.isArray(v) && v.length === 0)
+      ? required()
+      : Array.isArray(v)
+        ? undefined
+        : wrongType(v, 'a list'),
   )
   @Check('containerItems', (v) =>
     Array.isArray(v) && v.some((c) => typeof c !== 'object' || c === null || Array.isArray(c))
-      ? wrongType(v.find((c) => typeof c !== 'object' || c === null || Array.isArray(c)), 'a list of containers (objects)')
+      ? wrongType(
+          v.find((c) => typeof c !== 'object' || c === null || Array.isArray(c)),
+          'a list of containers (objects)',
+        )
       : undefined,
   )
   @NestedList(() => ContainerDto)
@@ -64,7 +78,10 @@ export class PodSpecDto {
     if (typeof v !== 'string') return wrongType(v, 'a string');
     return ['OnFailure', 'Never'].includes(v)
       ? undefined
-      : { type: 'FieldValueNotSupported', body: `Unsupported value: ${JSON.stringify(v)}: supported values: "OnFailure", "Never"` };
+      : {
+          type: 'FieldValueNotSupported',
+          body: `Unsupported value: ${JSON.stringify(v)}: supported values: "OnFailure", "Never"`,
+        };
   })
   restartPolicy!: string;
 }
@@ -88,7 +105,10 @@ export class JobSpecDto {
   @Check('completionMode', (v) =>
     isAbsent(v) || v === 'NonIndexed' || v === 'Indexed'
       ? undefined
-      : { type: 'FieldValueNotSupported', body: `Unsupported value: ${JSON.stringify(v)}: supported values: "NonIndexed", "Indexed"` },
+      : {
+          type: 'FieldValueNotSupported',
+          body: `Unsupported value: ${JSON.stringify(v)}: supported values: "NonIndexed", "Indexed"`,
+        },
   )
   completionMode?: string;
   @Expose() @IsRequiredObject() @Nested(() => PodTemplateSpecDto) template!: PodTemplateSpecDto;
@@ -99,7 +119,9 @@ export class ObjectMetaDto {
   @Check('name', (v, args) => {
     const meta = args.object as ObjectMetaDto;
     if (isAbsent(v) || v === '')
-      return isAbsent(meta.generateName) || meta.generateName === '' ? required('name or generateName is required') : undefined;
+      return isAbsent(meta.generateName) || meta.generateName === ''
+        ? required('name or generateName is required')
+        : undefined;
     if (typeof v !== 'string') return wrongType(v, 'a string');
     const msgs = jobNameProblems(v);
     return msgs.length ? invalid(v, msgs[0]) : undefined;

@@ -17,14 +17,21 @@ export class CreateJobQueryDto {
     default: 'Strict',
     description: 'What the apiserver does with unknown or duplicate fields',
   })
-  @Check('fieldValidation', (v) => (isAbsent(v) || FIELD_VALIDATIONS.includes(v as FieldValidation) ? undefined : notSupported(v, FIELD_VALIDATIONS)))
+  @Check('fieldValidation', (v) =>
+    isAbsent(v) || FIELD_VALIDATIONS.includes(v as FieldValidation)
+      ? undefined
+      : notSupported(v, FIELD_VALIDATIONS),
+  )
   fieldValidation?: FieldValidation;
 
   @ApiPropertyOptional({ description: 'Field manager recorded in managedFields', maxLength: 128 })
   @Check('fieldManager', (v) => {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'string' || !/^[\x20-\x7e]{1,128}$/.test(v))
-      return { type: 'FieldValueInvalid', body: `Invalid value: ${JSON.stringify(v)}: must be 1 to 128 printable ASCII characters` };
+      return {
+        type: 'FieldValueInvalid',
+        body: `Invalid value: ${JSON.stringify(v)}: must be 1 to 128 printable ASCII characters`,
+      };
     return undefined;
   })
   fieldManager?: string;

@@ -10,13 +10,18 @@ export class DeleteJobQueryDto {
   @ApiPropertyOptional({
     enum: POLICIES,
     default: 'Background',
-    description: 'Background (default here) deletes the pods too; Orphan leaves them running; Foreground deletes them first',
+    description:
+      'Background (default here) deletes the pods too; Orphan leaves them running; Foreground deletes them first',
   })
-  @Check('propagationPolicy', (v) => (isAbsent(v) || POLICIES.includes(v as PropagationPolicy) ? undefined : notSupported(v, POLICIES)))
+  @Check('propagationPolicy', (v) =>
+    isAbsent(v) || POLICIES.includes(v as PropagationPolicy) ? undefined : notSupported(v, POLICIES),
+  )
   propagationPolicy?: PropagationPolicy;
 
   @ApiPropertyOptional({ type: Number, minimum: 0, description: 'Grace period for the pods, in seconds' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
+  )
   @Check('gracePeriodSeconds', (v) => {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) return wrongType(v, 'a whole number of seconds');

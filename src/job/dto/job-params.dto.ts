@@ -1,19 +1,30 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { Expose } from 'class-transformer';
 import { IsName } from '../../common/validation/k8s-check';
 import { isDNS1123Label } from '../../k8s/validation/names';
 import { jobNameProblems } from './create-job.dto';
 
+const NamespaceParam = (): PropertyDecorator =>
+  applyDecorators(
+    ApiProperty({ description: 'Namespace (a DNS-1123 label)', example: 'default' }),
+    IsName(isDNS1123Label),
+  );
+
+const JobNameParam = (): PropertyDecorator =>
+  applyDecorators(
+    ApiProperty({
+      description: 'Job name (a DNS-1123 subdomain of at most 63 characters)',
+      example: 'sleep1',
+    }),
+    IsName(jobNameProblems),
+  );
+
 export class NamespaceParamsDto {
-  @ApiProperty({ description: 'Namespace (a DNS-1123 label)', example: 'default' })
-  @Expose()
-  @IsName(isDNS1123Label)
-  namespace!: string;
+  @NamespaceParam() namespace!: string;
 }
 
-export class JobParamsDto extends NamespaceParamsDto {
-  @ApiProperty({ description: 'Job name (a DNS-1123 subdomain of at most 63 characters)', example: 'sleep1' })
-  @Expose()
-  @IsName(jobNameProblems)
-  name!: string;
+// Declared in URL order, so errors list the namespace first.
+export class JobParamsDto {
+  @NamespaceParam() namespace!: string;
+  @JobNameParam() name!: string;
 }

@@ -46,7 +46,6 @@ const isPretty = (req: IncomingMessage, url: URL): boolean => {
   return ua.startsWith('curl') || ua.startsWith('Wget') || ua.startsWith('Mozilla/5.0');
 };
 
-
 export function send(
   req: IncomingMessage,
   res: ServerResponse,
