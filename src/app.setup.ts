@@ -14,6 +14,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bodyParser: false,
+    abortOnError: false,
     logger: config.logLevel === 'silent' ? false : undefined,
   });
   const fastify = app.getHttpAdapter().getInstance();

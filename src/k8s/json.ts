@@ -23,3 +23,7 @@ export const clone = <T>(v: T): T => structuredClone(v);
 
 /** A string field of a decoded object; anything else reads as empty. */
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** `rec[key]` for a key that came from a request: never a property of Object.prototype. */
+export const own = <T>(rec: Record<string, T>, key: string): T | undefined =>
+  Object.prototype.hasOwnProperty.call(rec, key) ? rec[key] : undefined;

@@ -3,6 +3,7 @@ import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { UpstreamProbe } from '../../k8s/job.repository';
 import { StatusDto } from '../status/status.dto';
+import { failureStatus, StatusError } from '../../k8s/status';
 
 @ApiTags('health')
 @Controller()
@@ -20,7 +21,14 @@ export class HealthController {
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   @ApiServiceUnavailableResponse({ type: StatusDto })
   async readyz(): Promise<{ status: string }> {
-    await this.upstream.ping();
+    try {
+      await this.upstream.ping();
+    } catch (e) {
+      const why = e instanceof StatusError ? (e.status.message ?? e.reason) : String(e);
+      throw new StatusError(failureStatus(503, 'ServiceUnavailable', `not ready: ${why}`), {
+        'Retry-After': '1',
+      });
+    }
     return { status: 'ok' };
   }
 }

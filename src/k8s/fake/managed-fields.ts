@@ -1,7 +1,7 @@
 // A best-effort metadata.managedFields: which fields a manager set, in the FieldsV1
 // notation (f:<field>, k:{<merge key>}, v:<value>, "." for the node itself).
 import { arrayItem, schemaTypes } from './codec/schema';
-import { isObject, Json } from '../json';
+import { isObject, Json, own } from '../json';
 
 const LIST_KEYS: Record<string, string[]> = {
   'V1PodSpec.containers': ['name'],
@@ -36,15 +36,16 @@ function fieldsOf(value: unknown, typeName: string | undefined, top: boolean): J
   for (const [k, v] of Object.entries(value)) {
     if (top && (k === 'kind' || k === 'apiVersion' || k === 'status')) continue;
     if (typeName === 'V1ObjectMeta' && IGNORED_META.has(k)) continue;
-    const t = schema?.properties[k]?.type;
+    const t = schema ? own(schema.properties, k)?.type : undefined;
     const listKey = `${typeName}.${k}`;
     const item = t ? arrayItem(t) : undefined;
-    if (Array.isArray(v) && LIST_KEYS[listKey]) {
+    const listKeys = own(LIST_KEYS, listKey);
+    if (Array.isArray(v) && listKeys) {
       const entries: Json = {};
       for (const el of v) {
         if (!isObject(el)) continue;
         const key: Json = {};
-        for (const kk of LIST_KEYS[listKey]) if (el[kk] !== undefined) key[kk] = el[kk];
+        for (const kk of listKeys) if (el[kk] !== undefined) key[kk] = el[kk];
         entries[`k:${JSON.stringify(key)}`] = { '.': {}, ...fieldsOf(el, item, false) };
       }
       out[`f:${k}`] = entries;

@@ -1,7 +1,7 @@
 // The three patch formats of the apiserver: RFC 6902 JSON patch, RFC 7386 merge patch,
 // and strategic merge patch with the merge keys of the Job and pod types.
 import { arrayItem, schemaTypes } from './codec/schema';
-import { clone, deepEqual, isObject, Json, str } from '../json';
+import { clone, deepEqual, isObject, Json, str, own } from '../json';
 import { defineKey } from '../../common/body/json-parse';
 
 export class PatchError extends Error {
@@ -158,7 +158,7 @@ const MERGE_KEYS: Record<string, string> = {
 const MERGED_PRIMITIVE_LISTS = new Set(['V1ObjectMeta.finalizers', 'V1NamespaceSpec.finalizers']);
 
 const typeOf = (typeName: string | undefined, key: string): string | undefined =>
-  typeName ? schemaTypes[typeName]?.properties[key]?.type : undefined;
+  typeName && schemaTypes[typeName] ? own(schemaTypes[typeName].properties, key)?.type : undefined;
 
 /** Applies a strategic merge patch to `original`, `typeName` being the schema type at this level. */
 export function applyStrategicMergePatch(original: unknown, patch: unknown, typeName?: string): unknown {
@@ -188,8 +188,9 @@ export function applyStrategicMergePatch(original: unknown, patch: unknown, type
     const fieldType = typeOf(typeName, k);
     const itemType = fieldType && arrayItem(fieldType);
     const listKey = typeName ? `${typeName}.${k}` : '';
-    if (Array.isArray(v) && MERGE_KEYS[listKey]) {
-      out[k] = mergeKeyedList(out[k], v, MERGE_KEYS[listKey], itemType);
+    const mergeKey = own(MERGE_KEYS, listKey);
+    if (Array.isArray(v) && mergeKey) {
+      out[k] = mergeKeyedList(out[k], v, mergeKey, itemType);
     } else if (Array.isArray(v) && MERGED_PRIMITIVE_LISTS.has(listKey)) {
       const current = Array.isArray(out[k]) ? (out[k] as unknown[]) : [];
       const seen = new Set(current.map((x) => JSON.stringify(x)));

@@ -12,7 +12,7 @@ import {
   openApiV3Index,
   versionInfo,
 } from './discovery';
-import { Json } from '../json';
+import { Json, own } from '../json';
 import { readBody, send, sendStatus } from './http/io';
 import { responseFormat } from './http/negotiation';
 import { nowRFC3339, RestHandler, RestRequest } from './http/rest-handler';
@@ -57,7 +57,7 @@ function resolve(path: string): Route | undefined {
   if (parts[0] === 'api' && parts[1] === 'v1') {
     group = '';
     rest = parts.slice(2);
-  } else if (parts[0] === 'apis' && parts.length >= 3 && parts[2] === 'v1' && GROUPS[parts[1]]) {
+  } else if (parts[0] === 'apis' && parts.length >= 3 && parts[2] === 'v1' && own(GROUPS, parts[1])) {
     group = parts[1];
     rest = parts.slice(3);
   } else return undefined;
@@ -166,12 +166,12 @@ export class FakeApiServerApp {
         return;
     }
     const group = /^\/apis\/([^/]+)(?:\/(v1))?$/.exec(path);
-    if (group && GROUPS[group[1]] && group[1])
+    if (group && own(GROUPS, group[1]) && group[1])
       return readOnly(() =>
         group[2] ? apiResourceList(`${group[1]}/v1`, GROUPS[group[1]]) : apiGroup(group[1], 'v1'),
       );
     const openapi = /^\/openapi\/v3\/(.+)$/.exec(path);
-    if (openapi && this.openapi[openapi[1]]) return readOnly(() => this.openapi[openapi[1]].doc);
+    if (openapi && own(this.openapi, openapi[1])) return readOnly(() => this.openapi[openapi[1]].doc);
 
     const route = resolve(path);
     if (!route) throw notFoundStatus();

@@ -1,6 +1,7 @@
 // Decodes a parsed body into a served type the way the apiserver's JSON decoder does:
 // unknown fields are dropped (and reported for strict validation), a value of the wrong
 // JSON type is a decode error naming the Go struct field, null means "not set".
+import { own } from '../../json';
 import {
   arrayItem,
   goStructName,
@@ -155,7 +156,7 @@ function decodeStruct(
   const out: Record<string, unknown> = {};
   if (!schema) return obj;
   for (const [key, v] of Object.entries(obj)) {
-    const prop = schema.properties[key];
+    const prop = own(schema.properties, key);
     const childPath = path ? `${path}.${key}` : key;
     if (!prop) {
       ctx.unknown.push(childPath);

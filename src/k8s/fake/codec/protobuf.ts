@@ -147,7 +147,7 @@ export function decodeProtobuf(buf: Buffer): Json {
   }
   const typeMeta = (unknown.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
   const kind = typeMeta.kind ?? '';
-  const spec = MESSAGES[kind];
+  const spec = Object.prototype.hasOwnProperty.call(MESSAGES, kind) ? MESSAGES[kind] : undefined;
   if (!spec)
     throw new ProtobufError(
       `protobuf bodies of kind ${JSON.stringify(kind)} are not supported by this server`,

@@ -1,0 +1,163 @@
+// Real: the gateway and real HTTP servers on loopback: the fake apiserver, and small
+// servers that misbehave the ways an apiserver can (down, slow, failing).
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { SEED_JOB_YAML } from '../../src/job/job.examples';
+import { Gateway, startGateway } from '../support/gateway';
+
+const JOB = '/api/v1/_raw/job/namespace/default/name/sleep1';
+
+function kubeconfigFor(server: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'kc-')), 'config');
+  writeFileSync(
+    file,
+    `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`,
+  );
+  return file;
+}
+
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function gatewayOn(url: string, env: Record<string, string> = {}): Promise<Gateway> {
+  return startGateway({ K8S_BACKEND: 'cluster', KUBECONFIG: kubeconfigFor(url), ...env });
+}
+
+describe('the upstream connection', () => {
+  it('reuses a few keep-alive connections for many requests', async () => {
+    const gw = await startGateway();
+    try {
+      const http = request(gw.app.getHttpServer());
+      await http
+        .post('/api/v1/_raw/job/namespace/default')
+        .set('Content-Type', 'application/yaml')
+        .send(SEED_JOB_YAML)
+        .expect(201);
+      let accepted = 0;
+      gw.upstream.fake!.server.on('connection', () => accepted++);
+      const before = gw.upstream.connection.openedConnections;
+      for (let batch = 0; batch < 100; batch++)
+        await Promise.all(Array.from({ length: 10 }, () => http.get(JOB).expect(200)));
+      expect(accepted).toBeLessThanOrEqual(10);
+      expect(gw.upstream.connection.openedConnections - before).toBe(accepted);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('answers 503 when the apiserver is unreachable, and /readyz says so', async () => {
+    const { server, url } = await listen(() => undefined);
+    await new Promise((r) => server.close(r));
+    const gw = await gatewayOn(url);
+    try {
+      const http = request(gw.app.getHttpServer());
+      const res = await http.get(JOB).expect(503);
+      expect(res.body).toMatchObject({
+        kind: 'Status',
+        status: 'Failure',
+        reason: 'ServiceUnavailable',
+        message: 'the Kubernetes apiserver is unreachable (ECONNREFUSED)',
+        code: 503,
+      });
+      expect(res.headers['retry-after']).toBe('1');
+      expect((await http.get('/readyz').expect(503)).body.reason).toBe('ServiceUnavailable');
+      await http.get('/healthz').expect(200);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('answers 504 when the apiserver does not answer in time', async () => {
+    const { server, url } = await listen(() => undefined);
+    const gw = await gatewayOn(url, { K8S_TIMEOUT_MS: '300' });
+    try {
+      const res = await request(gw.app.getHttpServer()).get(JOB).expect(504);
+      expect(res.body).toMatchObject({
+        reason: 'Timeout',
+        message: 'the Kubernetes apiserver did not answer within 300ms',
+        code: 504,
+      });
+    } finally {
+      await gw.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('answers 502 when the apiserver fails, and passes its 4xx Status through', async () => {
+    const { server, url } = await listen((req, res) => {
+      if (req.url?.includes('/forbidden')) {
+        res.writeHead(403, { 'Content-Type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message:
+              'jobs.batch "forbidden" is forbidden: User "alice" cannot get resource "jobs" in API group "batch" in the namespace "default"',
+            reason: 'Forbidden',
+            details: { name: 'forbidden', group: 'batch', kind: 'jobs' },
+            code: 403,
+          }),
+        );
+      } else if (req.url?.includes('/text')) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('etcd is on fire');
+      } else {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: 'etcdserver: request timed out',
+            code: 500,
+          }),
+        );
+      }
+    });
+    const gw = await gatewayOn(url);
+    try {
+      const http = request(gw.app.getHttpServer());
+      const failed = await http.get(JOB).expect(502);
+      expect(failed.body).toMatchObject({
+        reason: 'InternalError',
+        message: 'the Kubernetes apiserver failed (HTTP 500): etcdserver: request timed out',
+        code: 502,
+      });
+      const text = await http.get('/api/v1/_raw/job/namespace/default/name/text').expect(502);
+      expect(text.body.message).toBe('the Kubernetes apiserver failed (HTTP 500): etcd is on fire');
+      const forbidden = await http.get('/api/v1/_raw/job/namespace/default/name/forbidden').expect(403);
+      expect(forbidden.body).toMatchObject({
+        reason: 'Forbidden',
+        code: 403,
+        details: { name: 'forbidden', kind: 'jobs' },
+      });
+    } finally {
+      await gw.close();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('refuses to start on a bad cluster configuration instead of falling back to the fake', async () => {
+    await expect(
+      startGateway({ K8S_BACKEND: 'cluster', KUBECONFIG: '/nonexistent/kubeconfig' }),
+    ).rejects.toThrow(/cannot load the kubeconfig/);
+    await expect(startGateway({ K8S_BACKEND: 'clutser' })).rejects.toThrow(/K8S_BACKEND/);
+  });
+});
