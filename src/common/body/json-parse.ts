@@ -41,7 +41,7 @@ export function parseJson(text: string, opts: JsonParseOptions = {}): JsonParseR
   let i = 0;
 
   const fail = (msg: string): never => {
-    throw new JsonSyntaxError(msg, i);
+    throw new JsonSyntaxError(i >= text.length ? 'unexpected end of JSON input' : msg, i);
   };
   const ws = (): void => {
     while (i < text.length) {
@@ -76,7 +76,7 @@ export function parseJson(text: string, opts: JsonParseOptions = {}): JsonParseR
 
   const parseValue = (path: string, depth: number, into?: SourceNode): unknown => {
     ws();
-    if (depth > maxDepth) fail(`exceeded max depth of ${maxDepth}`);
+    if (depth >= maxDepth) fail(`exceeded max depth of ${maxDepth}`);
     const c = text[i];
     if (c === '{') {
       i++;

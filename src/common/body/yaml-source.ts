@@ -8,6 +8,8 @@ import {
   getScalarValue,
   mergeTag,
   parseEvents,
+  SCALAR_STYLE_DOUBLE_QUOTED,
+  SCALAR_STYLE_SINGLE_QUOTED,
   Schema,
   timestampTag,
   YAML11_SCHEMA,
@@ -58,8 +60,14 @@ const positionOf = (e: {
   start?: number;
   valueStart?: number;
   anchorStart?: number;
+  style?: number;
 }): number => {
-  if (e.type === EVENT_ID.SCALAR) return e.valueStart ?? 0;
+  // A quoted scalar's value starts after its quote; the editor marker belongs on the quote.
+  if (e.type === EVENT_ID.SCALAR)
+    return (
+      (e.valueStart ?? 0) -
+      (e.style === SCALAR_STYLE_DOUBLE_QUOTED || e.style === SCALAR_STYLE_SINGLE_QUOTED ? 1 : 0)
+    );
   if (e.type === EVENT_ID.ALIAS) return Math.max((e.anchorStart ?? 1) - 1, 0);
   return e.start ?? 0;
 };
@@ -144,14 +152,15 @@ export function parseYaml(
         break;
       }
       case EVENT_ID.SCALAR: {
-        grow(1, e.valueStart);
+        const start = positionOf(e);
+        grow(1, start);
         const top = stack[stack.length - 1];
         if (e.anchorStart >= 0) anchorSizes.set(text.slice(e.anchorStart, e.anchorEnd), 1);
         if (top?.kind === 'map' && top.expectKey) {
           top.expectKey = false;
-          top.key = { name: getScalarValue(text, e), position: lines.at(e.valueStart) };
+          top.key = { name: getScalarValue(text, e), position: lines.at(start) };
         } else {
-          place(e.valueStart);
+          place(start);
         }
         break;
       }
