@@ -417,7 +417,7 @@ describe('Job validation', () => {
           'FieldValueInvalid',
           expect.stringMatching(
             /^Invalid value: \{.*\}: `selector` does not match template `labels`$/,
-          ) as unknown as string,
+          ),
         ],
       ],
     ],
