@@ -12,17 +12,27 @@ const setIfUnset = (o: Json, key: string, value: unknown): void => {
 };
 
 // The docker reference grammar (distribution/reference), enough to tell tag, digest or neither.
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
+const PATH = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*';
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
-const REFERENCE = new RegExp(
-  `^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`,
+const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`);
+const REMAINDER = new RegExp(
+  `^(${PATH})(?::([\\w][\\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`,
 );
 
 /** The tag the kubelet would pull: "latest" when neither tag nor digest is given, "" when unparsable. */
 export function imageTag(image: string): string {
-  const m = REFERENCE.exec(image);
-  if (!m || m[1].length > 255) return '';
+  let rest = image;
+  const slash = image.indexOf('/');
+  // Only a first component with '.', ':' or "localhost" is a registry; otherwise it is part of the path.
+  if (slash >= 0) {
+    const first = image.slice(0, slash);
+    if (/[.:]/.test(first) || first === 'localhost') {
+      if (!DOMAIN.test(first)) return '';
+      rest = image.slice(slash + 1);
+    }
+  }
+  const m = REMAINDER.exec(rest);
+  if (!m || image.length > 255) return '';
   const [, , tag, digest] = m;
   if (!tag && !digest) return 'latest';
   return tag ?? '';
