@@ -45,6 +45,7 @@ function material(part: unknown): string {
 export class KubeConnection {
   private agent?: { key: string; agent: http.Agent };
   private sockets = 0;
+  private applied?: { opts: https.RequestOptions; agent: http.Agent; until: number };
 
   constructor(
     private readonly kc: KubeConfig,
@@ -69,7 +70,7 @@ export class KubeConnection {
     const key = hash.digest('hex');
     if (this.agent?.key === key) return this.agent.agent;
     this.agent?.agent.destroy();
-    const common = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo' as const };
+    const common = { keepAlive: true, maxSockets: 64, maxFreeSockets: 64, scheduling: 'lifo' as const };
     const agent = secure
       ? new https.Agent({
           ...common,
@@ -86,11 +87,38 @@ export class KubeConnection {
     return agent;
   }
 
-  async request(req: UpstreamRequest, extraHeaders: Record<string, string> = {}): Promise<UpstreamReply> {
-    const base = new URL(this.server);
+  /**
+   * Credentials and TLS material from the kubeconfig. Inline tokens and certificates
+   * never change; anything read from files or plugins (exec, OIDC, service-account
+   * token files) is asked for again after a second, so rotation is honoured.
+   */
+  private async credentials(secure: boolean): Promise<{ opts: https.RequestOptions; agent: http.Agent }> {
+    const now = Date.now();
+    if (this.applied && now < this.applied.until) return this.applied;
     const opts: https.RequestOptions = {};
     await this.kc.applyToHTTPSOptions(opts);
+    delete opts.agent;
+    const user = this.kc.getCurrentUser();
+    const cluster = this.kc.getCurrentCluster();
+    const fixed =
+      !user?.exec &&
+      !user?.authProvider &&
+      !(user as { tokenFile?: string } | null)?.tokenFile &&
+      !user?.certFile &&
+      !user?.keyFile &&
+      !cluster?.caFile;
+    this.applied = {
+      opts,
+      agent: this.agentFor(opts, secure),
+      until: fixed ? Number.POSITIVE_INFINITY : now + 1000,
+    };
+    return this.applied;
+  }
+
+  async request(req: UpstreamRequest, extraHeaders: Record<string, string> = {}): Promise<UpstreamReply> {
+    const base = new URL(this.server);
     const secure = base.protocol === 'https:';
+    const { opts, agent } = await this.credentials(secure);
     const url = new URL(base.pathname.replace(/\/$/, '') + req.path, base);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const headers: Record<string, string> = {
@@ -110,7 +138,7 @@ export class KubeConnection {
       port: url.port,
       path: url.pathname + url.search,
       headers,
-      agent: this.agentFor(opts, secure),
+      agent,
       auth: opts.auth,
     };
     return new Promise<UpstreamReply>((resolve, reject) => {

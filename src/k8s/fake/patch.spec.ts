@@ -19,11 +19,27 @@ describe('patches', () => {
   it('merges containers and env by name, replaces lists without a strategy', () => {
     const out = applyStrategicMergePatch(
       job,
-      { spec: { template: { spec: { containers: [{ name: 'a', image: 'a:2', env: [{ name: 'Y', value: '2' }], command: ['bash'] }] } } } },
+      {
+        spec: {
+          template: {
+            spec: {
+              containers: [{ name: 'a', image: 'a:2', env: [{ name: 'Y', value: '2' }], command: ['bash'] }],
+            },
+          },
+        },
+      },
       'V1Job',
     ) as typeof job;
     expect(out.spec.template.spec.containers).toEqual([
-      { name: 'a', image: 'a:2', env: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }], command: ['bash'] },
+      {
+        name: 'a',
+        image: 'a:2',
+        env: [
+          { name: 'X', value: '1' },
+          { name: 'Y', value: '2' },
+        ],
+        command: ['bash'],
+      },
       { name: 'b', image: 'b:1' },
     ]);
   });
@@ -42,7 +58,10 @@ describe('patches', () => {
   });
 
   it('merge patch: null removes, objects merge, lists replace', () => {
-    expect(applyMergePatch({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { b: null, d: 3 }, l: [3] })).toEqual({ a: { c: 2, d: 3 }, l: [3] });
+    expect(applyMergePatch({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { b: null, d: 3 }, l: [3] })).toEqual({
+      a: { c: 2, d: 3 },
+      l: [3],
+    });
   });
 
   it('JSON patch: add, replace, remove, move, copy, test', () => {
@@ -59,7 +78,10 @@ describe('patches', () => {
   });
 
   it.each([
-    [[{ op: 'remove', path: '/missing' }], 'jsonpatch remove operation does not apply: doc is missing path: "/missing"'],
+    [
+      [{ op: 'remove', path: '/missing' }],
+      'jsonpatch remove operation does not apply: doc is missing path: "/missing"',
+    ],
     [[{ op: 'test', path: '/a', value: 2 }], 'testing value /a failed: test failed'],
     [[{ op: 'frobnicate', path: '/a' }], 'Unexpected kind: frobnicate'],
   ])('JSON patch errors: %j', (ops, message) => {

@@ -8,7 +8,10 @@ describe('Store', () => {
     const b = s.create('jobs', 'ns', 'b', obj('b'));
     const a = s.create('jobs', 'ns', 'a', obj('a'));
     s.create('namespaces', '', 'ns', obj('ns'));
-    expect([b, a].map((o) => (o.metadata as { resourceVersion: string }).resourceVersion)).toEqual(['11', '12']);
+    expect([b, a].map((o) => (o.metadata as { resourceVersion: string }).resourceVersion)).toEqual([
+      '11',
+      '12',
+    ]);
     expect(s.currentRevision).toBe(13);
     expect(s.list('jobs').map((o) => (o.metadata as { name: string }).name)).toEqual(['a', 'b']);
   });

@@ -54,6 +54,11 @@ export class Store {
     return obj && clone(obj);
   }
 
+  /** The stored object itself, for read-only use (serialising a GET): no copy is made. */
+  peek(resource: string, namespace: string, name: string): Readonly<Json> | undefined {
+    return this.objects.get(Store.key(resource, namespace, name));
+  }
+
   /** Objects of a resource in key order, as etcd ranges over them. */
   list(resource: string, namespace?: string): Json[] {
     const prefix = namespace === undefined ? `${resource}/` : `${resource}/${namespace}/`;

@@ -26,7 +26,15 @@ describe('label selectors', () => {
   });
 
   it('matches LabelSelector objects; nil matches nothing, empty everything', () => {
-    expect(selectorMatches({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }] }, labels)).toBe(true);
+    expect(
+      selectorMatches(
+        {
+          matchLabels: { app: 'web' },
+          matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }],
+        },
+        labels,
+      ),
+    ).toBe(true);
     expect(selectorMatches({}, labels)).toBe(true);
     expect(selectorMatches(undefined, labels)).toBe(false);
     expect(selectorMatches({ matchExpressions: [{ key: 'a', operator: 'Bogus' }] }, labels)).toBe(false);

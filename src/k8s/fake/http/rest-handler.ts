@@ -85,7 +85,10 @@ export class RestHandler {
   }
 
   get(r: RestRequest): Reply {
-    return { code: 200, body: this.mustGet(r.strategy, r.namespace, r.name) };
+    const s = r.strategy;
+    const obj = this.store.peek(s.info.resource, this.nsOf(s, r.namespace), r.name);
+    if (!obj) throw errors.notFound(gr(s), r.name);
+    return { code: 200, body: obj };
   }
 
   // ---- create -------------------------------------------------------------------------

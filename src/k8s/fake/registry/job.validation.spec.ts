@@ -415,9 +415,7 @@ describe('Job validation', () => {
         [
           'spec.template.metadata.labels',
           'FieldValueInvalid',
-          expect.stringMatching(
-            /^Invalid value: \{.*\}: `selector` does not match template `labels`$/,
-          ),
+          expect.stringMatching(/^Invalid value: \{.*\}: `selector` does not match template `labels`$/),
         ],
       ],
     ],

@@ -16,7 +16,12 @@ describe('pod template defaults', () => {
   it('defaults a pod spec as SetDefaults_PodSpec and SetDefaults_Container do', () => {
     const spec: Record<string, unknown> = {
       containers: [
-        { name: 'a', image: 'busybox', ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { port: 80 } } },
+        {
+          name: 'a',
+          image: 'busybox',
+          ports: [{ containerPort: 80 }],
+          readinessProbe: { httpGet: { port: 80 } },
+        },
         { name: 'b', image: 'busybox:1.36', imagePullPolicy: 'Never' },
       ],
       volumes: [{ name: 'scratch' }, { name: 'cfg', configMap: { name: 'c' } }],
@@ -32,11 +37,27 @@ describe('pod template defaults', () => {
           terminationMessagePolicy: 'File',
           resources: {},
           ports: [{ containerPort: 80, protocol: 'TCP' }],
-          readinessProbe: { httpGet: { port: 80, path: '/', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
+          readinessProbe: {
+            httpGet: { port: 80, path: '/', scheme: 'HTTP' },
+            timeoutSeconds: 1,
+            periodSeconds: 10,
+            successThreshold: 1,
+            failureThreshold: 3,
+          },
         },
-        { name: 'b', image: 'busybox:1.36', imagePullPolicy: 'Never', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', resources: {} },
+        {
+          name: 'b',
+          image: 'busybox:1.36',
+          imagePullPolicy: 'Never',
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+          resources: {},
+        },
       ],
-      volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'cfg', configMap: { name: 'c', defaultMode: 420 } }],
+      volumes: [
+        { name: 'scratch', emptyDir: {} },
+        { name: 'cfg', configMap: { name: 'c', defaultMode: 420 } },
+      ],
       dnsPolicy: 'ClusterFirst',
       restartPolicy: 'Always',
       securityContext: {},
