@@ -1,17 +1,36 @@
 // Builds the HTTP application; main.ts and the e2e tests both start it from here, so
 // what is tested is what runs.
+import type { Writable } from 'node:stream';
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { AuthConfig, authConfig } from './auth/auth.config';
+import { k8sConfig } from './k8s/k8s.config';
 import { appConfig } from './common/config/app.config';
 import { BODY_TYPES } from './common/body/parse-body';
 import { StatusExceptionFilter } from './common/status/status-exception.filter';
 import { documentJobBodies } from './job/job.openapi';
 
-export async function createApp(): Promise<NestFastifyApplication> {
+export interface AppOptions {
+  /** Where Fastify's request log goes (tests capture it); stdout by default. */
+  logStream?: Writable;
+}
+
+// Credentials never reach a log line, whatever a serializer includes.
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["impersonate-user"]', 'headers.authorization'];
+
+export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
+  // Every setting is checked before anything starts, so a bad value fails fast and alone.
   const config = appConfig();
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false });
+  k8sConfig();
+  authConfig();
+  const logger =
+    config.logLevel === 'silent'
+      ? false
+      : { level: config.logLevel, redact: { paths: REDACT, censor: '[REDACTED]' }, ...(options.logStream ? { stream: options.logStream } : {}) };
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false, logger });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bodyParser: false,
     abortOnError: false,
@@ -26,6 +45,27 @@ export async function createApp(): Promise<NestFastifyApplication> {
   );
   app.useGlobalFilters(new StatusExceptionFilter());
   app.enableShutdownHooks();
+  // Swagger UI needs inline script and style; everything else is same-origin only.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+      },
+    },
+  });
+  const auth = app.get<AuthConfig>(authConfig.KEY);
+  if (auth.corsOrigins.length)
+    app.enableCors({
+      origin: auth.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Accept'],
+      exposedHeaders: ['Warning', 'Retry-After', 'WWW-Authenticate'],
+      maxAge: 600,
+    });
   SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'api/docs-json',
     swaggerOptions: { persistAuthorization: true },

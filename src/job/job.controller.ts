@@ -10,6 +10,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { CurrentCaller, RequiresJobs } from '../auth/auth.decorators';
+import type { Caller } from '../auth/user-info';
 import { failureStatus, StatusError } from '../k8s/status';
 import { StatusDto } from '../common/status/status.dto';
 import { warningHeader } from '../k8s/warnings';
@@ -76,6 +78,7 @@ export class JobController {
   constructor(private readonly jobs: JobService) {}
 
   @Get('name/:name')
+  @RequiresJobs('get')
   @ApiOperation({
     summary: 'Read a Job',
     description: 'The Job exactly as the apiserver returned it. `Accept: application/yaml` returns YAML.',
@@ -90,14 +93,16 @@ export class JobController {
   })
   @applyAll(errorResponses([400, 401, 403, 404, 429, 502, 503, 504]))
   async get(
+    @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,
     @Headers('accept') accept: string | undefined,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    send(res, await this.jobs.get(p.namespace, p.name, accept));
+    send(res, await this.jobs.get(caller, p.namespace, p.name, accept));
   }
 
   @Delete('name/:name')
+  @RequiresJobs('delete')
   @ApiOperation({
     summary: 'Delete a Job and, by default, its pods',
     description:
@@ -106,14 +111,16 @@ export class JobController {
   @ApiOkResponse({ description: 'Deleted (Status), or the Job being finalized' })
   @applyAll(errorResponses([400, 401, 403, 404, 409, 429, 502, 503, 504]))
   async delete(
+    @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,
     @Query() q: DeleteJobQueryDto,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    send(res, await this.jobs.delete(p.namespace, p.name, q));
+    send(res, await this.jobs.delete(caller, p.namespace, p.name, q));
   }
 
   @Post()
+  @RequiresJobs('create')
   @ApiOperation({
     summary: 'Create a Job from YAML or JSON',
     description:
@@ -126,13 +133,14 @@ export class JobController {
   })
   @applyAll(errorResponses([400, 401, 403, 404, 409, 413, 415, 422, 429, 502, 503, 504]))
   async create(
+    @CurrentCaller() caller: Caller,
     @Param() p: NamespaceParamsDto,
     @Body() body: string,
     @Headers('content-type') contentType: string | undefined,
     @Query() q: CreateJobQueryDto,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    send(res, await this.jobs.create(p.namespace, typeof body === 'string' ? body : '', contentType, q));
+    send(res, await this.jobs.create(caller, p.namespace, typeof body === 'string' ? body : '', contentType, q));
   }
 
   // Anything else on these paths is a 405 with an Allow header, not a 404.

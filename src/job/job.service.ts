@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { dump } from 'js-yaml';
 import { withPositions } from '../common/body/cause-positions';
 import { parseBody, ParsedBody } from '../common/body/parse-body';
+import type { Caller } from '../auth/user-info';
 import { k8sConfig, K8sConfig } from '../k8s/k8s.config';
 import { JobRepository } from '../k8s/job.repository';
 import { UpstreamReply } from '../k8s/kube-connection';
@@ -52,8 +53,8 @@ export class JobService {
     @Inject(k8sConfig.KEY) private readonly config: K8sConfig,
   ) {}
 
-  async get(namespace: string, name: string, accept?: string): Promise<RawReply> {
-    const reply = await this.jobs.get(namespace, name);
+  async get(caller: Caller, namespace: string, name: string, accept?: string): Promise<RawReply> {
+    const reply = await this.jobs.get(namespace, name, caller);
     if (!wantsYaml(accept)) return asRaw(reply);
     const object: unknown = JSON.parse(reply.body.toString('utf8'));
     return {
@@ -65,6 +66,7 @@ export class JobService {
   }
 
   async create(
+    caller: Caller,
     namespace: string,
     text: string,
     contentType: string | undefined,
@@ -89,20 +91,20 @@ export class JobService {
         fieldValidation,
         dryRun: query.dryRun,
         fieldManager: query.fieldManager ?? this.config.fieldManager,
-      });
+      }, caller);
       return asRaw(reply, warnings);
     } catch (e) {
       throw e instanceof StatusError ? withPositions(e, parsed.root) : e;
     }
   }
 
-  async delete(namespace: string, name: string, query: DeleteJobQueryDto): Promise<RawReply> {
+  async delete(caller: Caller, namespace: string, name: string, query: DeleteJobQueryDto): Promise<RawReply> {
     // A plain apiserver DELETE of a Job orphans its pods; a console's delete button means "gone".
     const reply = await this.jobs.delete(namespace, name, {
       propagationPolicy: query.propagationPolicy ?? 'Background',
       gracePeriodSeconds: query.gracePeriodSeconds,
       dryRun: query.dryRun,
-    });
+    }, caller);
     return asRaw(reply);
   }
 

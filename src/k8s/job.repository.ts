@@ -1,5 +1,6 @@
 // The port through which the facade reaches Kubernetes Jobs; bound to the apiserver
 // adapter in k8s.module.ts. Answers are the apiserver's bytes, untouched.
+import type { Caller } from '../auth/user-info';
 import { UpstreamReply } from './kube-connection';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -19,13 +20,14 @@ export interface DeleteOptions {
 
 export abstract class JobRepository {
   /** The Job as JSON bytes; throws StatusError on any non-2xx answer. */
-  abstract get(namespace: string, name: string): Promise<UpstreamReply>;
+  abstract get(namespace: string, name: string, caller: Caller): Promise<UpstreamReply>;
   abstract create(
     namespace: string,
     job: Record<string, unknown>,
     options: WriteOptions,
+    caller: Caller,
   ): Promise<UpstreamReply>;
-  abstract delete(namespace: string, name: string, options: DeleteOptions): Promise<UpstreamReply>;
+  abstract delete(namespace: string, name: string, options: DeleteOptions, caller: Caller): Promise<UpstreamReply>;
 }
 
 /** Whether the apiserver answers at all, for /readyz. */

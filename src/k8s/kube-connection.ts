@@ -115,13 +115,13 @@ export class KubeConnection {
     return this.applied;
   }
 
-  async request(req: UpstreamRequest, extraHeaders: Record<string, string> = {}): Promise<UpstreamReply> {
+  async request(req: UpstreamRequest, extraHeaders: Record<string, string | string[]> = {}): Promise<UpstreamReply> {
     const base = new URL(this.server);
     const secure = base.protocol === 'https:';
     const { opts, agent } = await this.credentials(secure);
     const url = new URL(base.pathname.replace(/\/$/, '') + req.path, base);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const headers: Record<string, string> = {
+    const headers: Record<string, string | string[]> = {
       ...(opts.headers as Record<string, string> | undefined),
       Accept: req.accept ?? 'application/json',
       'User-Agent': 'job-gateway',

@@ -1,10 +1,24 @@
 // The JobRepository adapter: the batch/v1 REST paths over a KubeConnection.
 import { Injectable } from '@nestjs/common';
+import { AUTHENTICATED_GROUP, Caller } from '../auth/user-info';
 import { DeleteOptions, JobRepository, UpstreamProbe, WriteOptions } from './job.repository';
 import { KubeConnection, UpstreamReply } from './kube-connection';
 
-const jobsPath = (namespace: string): string =>
-  `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
+const jobsPath = (namespace: string): string => `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
+const jobPath = (namespace: string, name: string): string => `${jobsPath(namespace)}/${encodeURIComponent(name)}`;
+
+/** Who the apiserver should see: the caller's own token, the caller impersonated, or the gateway itself. */
+export function callerHeaders(caller: Caller): Record<string, string | string[]> {
+  if (caller.bearerToken) return { Authorization: `Bearer ${caller.bearerToken}` };
+  if (!caller.impersonate || !caller.user) return {};
+  // The apiserver adds system:authenticated to every impersonated user itself.
+  const groups = caller.user.groups.filter((g) => g !== AUTHENTICATED_GROUP);
+  return {
+    'Impersonate-User': caller.user.name,
+    ...(groups.length ? { 'Impersonate-Group': groups } : {}),
+    ...(caller.user.uid ? { 'Impersonate-Uid': caller.user.uid } : {}),
+  };
+}
 
 @Injectable()
 export class KubeJobRepository implements JobRepository, UpstreamProbe {
@@ -16,35 +30,27 @@ export class KubeJobRepository implements JobRepository, UpstreamProbe {
     throw KubeConnection.errorFor(r);
   }
 
-  get(namespace: string, name: string): Promise<UpstreamReply> {
+  get(namespace: string, name: string, caller: Caller): Promise<UpstreamReply> {
+    return this.ok(this.connection.request({ method: 'GET', path: jobPath(namespace, name) }, callerHeaders(caller)));
+  }
+
+  create(namespace: string, job: Record<string, unknown>, options: WriteOptions, caller: Caller): Promise<UpstreamReply> {
     return this.ok(
-      this.connection.request({ method: 'GET', path: `${jobsPath(namespace)}/${encodeURIComponent(name)}` }),
+      this.connection.request(
+        { method: 'POST', path: jobsPath(namespace), query: { ...options }, body: JSON.stringify(job) },
+        callerHeaders(caller),
+      ),
     );
   }
 
-  create(namespace: string, job: Record<string, unknown>, options: WriteOptions): Promise<UpstreamReply> {
+  delete(namespace: string, name: string, options: DeleteOptions, caller: Caller): Promise<UpstreamReply> {
+    const query = {
+      propagationPolicy: options.propagationPolicy,
+      gracePeriodSeconds: options.gracePeriodSeconds === undefined ? undefined : String(options.gracePeriodSeconds),
+      dryRun: options.dryRun,
+    };
     return this.ok(
-      this.connection.request({
-        method: 'POST',
-        path: jobsPath(namespace),
-        query: { ...options },
-        body: JSON.stringify(job),
-      }),
-    );
-  }
-
-  delete(namespace: string, name: string, options: DeleteOptions): Promise<UpstreamReply> {
-    return this.ok(
-      this.connection.request({
-        method: 'DELETE',
-        path: `${jobsPath(namespace)}/${encodeURIComponent(name)}`,
-        query: {
-          propagationPolicy: options.propagationPolicy,
-          gracePeriodSeconds:
-            options.gracePeriodSeconds === undefined ? undefined : String(options.gracePeriodSeconds),
-          dryRun: options.dryRun,
-        },
-      }),
+      this.connection.request({ method: 'DELETE', path: jobPath(namespace, name), query }, callerHeaders(caller)),
     );
   }
 

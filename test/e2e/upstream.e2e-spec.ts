@@ -32,9 +32,12 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ se
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+// A real cluster may not be used without auth: the caller's token is passed through.
 async function gatewayOn(url: string, env: Record<string, string> = {}): Promise<Gateway> {
-  return startGateway({ K8S_BACKEND: 'cluster', KUBECONFIG: kubeconfigFor(url), ...env });
+  return startGateway({ K8S_BACKEND: 'cluster', KUBECONFIG: kubeconfigFor(url), AUTH_MODE: 'passthrough', ...env });
 }
+
+const TOKEN = { Authorization: 'Bearer caller-token' };
 
 describe('the upstream connection', () => {
   it('reuses a few keep-alive connections for many requests', async () => {
@@ -64,7 +67,7 @@ describe('the upstream connection', () => {
     const gw = await gatewayOn(url);
     try {
       const http = request(gw.app.getHttpServer());
-      const res = await http.get(JOB).expect(503);
+      const res = await http.get(JOB).set(TOKEN).expect(503);
       expect(res.body).toMatchObject({
         kind: 'Status',
         status: 'Failure',
@@ -84,7 +87,7 @@ describe('the upstream connection', () => {
     const { server, url } = await listen(() => undefined);
     const gw = await gatewayOn(url, { K8S_TIMEOUT_MS: '300' });
     try {
-      const res = await request(gw.app.getHttpServer()).get(JOB).expect(504);
+      const res = await request(gw.app.getHttpServer()).get(JOB).set(TOKEN).expect(504);
       expect(res.body).toMatchObject({
         reason: 'Timeout',
         message: 'the Kubernetes apiserver did not answer within 300ms',
@@ -134,15 +137,15 @@ describe('the upstream connection', () => {
     const gw = await gatewayOn(url);
     try {
       const http = request(gw.app.getHttpServer());
-      const failed = await http.get(JOB).expect(502);
+      const failed = await http.get(JOB).set(TOKEN).expect(502);
       expect(failed.body).toMatchObject({
         reason: 'InternalError',
         message: 'the Kubernetes apiserver failed (HTTP 500): etcdserver: request timed out',
         code: 502,
       });
-      const text = await http.get('/api/v1/_raw/job/namespace/default/name/text').expect(502);
+      const text = await http.get('/api/v1/_raw/job/namespace/default/name/text').set(TOKEN).expect(502);
       expect(text.body.message).toBe('the Kubernetes apiserver failed (HTTP 500): etcd is on fire');
-      const forbidden = await http.get('/api/v1/_raw/job/namespace/default/name/forbidden').expect(403);
+      const forbidden = await http.get('/api/v1/_raw/job/namespace/default/name/forbidden').set(TOKEN).expect(403);
       expect(forbidden.body).toMatchObject({
         reason: 'Forbidden',
         code: 403,
@@ -156,8 +159,11 @@ describe('the upstream connection', () => {
 
   it('refuses to start on a bad cluster configuration instead of falling back to the fake', async () => {
     await expect(
-      startGateway({ K8S_BACKEND: 'cluster', KUBECONFIG: '/nonexistent/kubeconfig' }),
+      startGateway({ K8S_BACKEND: 'cluster', KUBECONFIG: '/nonexistent/kubeconfig', AUTH_MODE: 'passthrough' }),
     ).rejects.toThrow(/cannot load the kubeconfig/);
+    await expect(startGateway({ K8S_BACKEND: 'cluster', AUTH_MODE: 'none' })).rejects.toThrow(
+      /AUTH_MODE=none is only allowed with K8S_BACKEND=fake/,
+    );
     await expect(startGateway({ K8S_BACKEND: 'clutser' })).rejects.toThrow(/K8S_BACKEND/);
   });
 });

@@ -1,0 +1,63 @@
+// Authentication and authorization for every route that is not @Public: a bearer token
+// is required, a user is looked up (unless the token is passed through), and the RBAC
+// policy decides on the route's verb for batch/jobs in the path's namespace.
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { errors, failureStatus, StatusError } from '../k8s/status';
+import { AuthConfig, authConfig } from './auth.config';
+import { JOBS_VERB_KEY, JobsVerb, PUBLIC_KEY, RequestWithCaller } from './auth.decorators';
+import { Authenticator } from './authenticator';
+import { RbacPolicy } from './rbac/rbac';
+
+export const unauthorized = (): StatusError =>
+  new StatusError(failureStatus(401, 'Unauthorized', 'Unauthorized'), { 'WWW-Authenticate': 'Bearer realm="job-gateway"' });
+
+/** The token of an `Authorization: Bearer <token>` header, if there is one. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const m = /^Bearer[ \t]+([^\s]+)[ \t]*$/i.exec(header ?? '');
+  return m?.[1];
+}
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    private readonly authenticator: Authenticator,
+    private readonly policy: RbacPolicy,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & RequestWithCaller>();
+    if (this.config.modes.includes('none')) {
+      req.caller = {};
+      return true;
+    }
+    const token = bearerToken(req.headers.authorization);
+    if (!token) throw unauthorized();
+    if (this.config.modes.includes('passthrough')) {
+      // The apiserver authenticates and authorizes the caller's own token.
+      req.caller = { bearerToken: token };
+      return true;
+    }
+    const user = await this.authenticator.authenticate(token);
+    if (!user) throw unauthorized();
+    const verb = this.reflector.get<JobsVerb | undefined>(JOBS_VERB_KEY, ctx.getHandler());
+    if (verb) {
+      const params = (req.params ?? {}) as Record<string, string | undefined>;
+      const namespace = params.namespace ?? '';
+      const name = params.name;
+      if (!this.policy.allows(user, { verb, apiGroup: 'batch', resource: 'jobs', namespace, name }))
+        throw errors.forbidden(
+          { group: 'batch', resource: 'jobs' },
+          name ?? '',
+          `User "${user.name}" cannot ${verb} resource "jobs" in API group "batch" in the namespace "${namespace}"`,
+        );
+    }
+    req.caller = { user, impersonate: this.config.impersonate };
+    return true;
+  }
+}

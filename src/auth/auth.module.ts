@@ -1,0 +1,57 @@
+import { Logger, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { appConfig, AppConfig } from '../common/config/app.config';
+import { AuthConfig, authConfig } from './auth.config';
+import { AuthGuard } from './auth.guard';
+import { Authenticator, UnionAuthenticator } from './authenticator';
+import { DEV_ADMIN_GROUP, devCredentials } from './dev-credentials';
+import { IdentityThrottlerGuard } from './identity-throttler.guard';
+import { OidcAuthenticator } from './oidc.authenticator';
+import { RbacPolicy } from './rbac/rbac';
+import { TokenFileAuthenticator } from './token-file.authenticator';
+
+function authenticatorFor(cfg: AuthConfig, app: AppConfig): Authenticator {
+  if (cfg.modes.includes('dev')) {
+    const dev = devCredentials(app.port);
+    process.stdout.write(`${dev.banner}\n`);
+    return dev.authenticator;
+  }
+  const members: Authenticator[] = [];
+  if (cfg.modes.includes('token-file') && cfg.tokenFile) members.push(TokenFileAuthenticator.fromFile(cfg.tokenFile));
+  if (cfg.oidc) members.push(new OidcAuthenticator(cfg.oidc));
+  return new UnionAuthenticator(members);
+}
+
+function policyFor(cfg: AuthConfig): RbacPolicy {
+  if (cfg.modes.includes('dev')) return RbacPolicy.superuserGroup(DEV_ADMIN_GROUP);
+  if (cfg.rbacFile) return RbacPolicy.fromFile(cfg.rbacFile);
+  return new RbacPolicy();
+}
+
+@Module({
+  imports: [
+    ConfigModule.forFeature(authConfig),
+    ThrottlerModule.forRootAsync({
+      imports: [ConfigModule.forFeature(authConfig)],
+      inject: [authConfig.KEY],
+      useFactory: (cfg: AuthConfig) => ({ throttlers: [{ ttl: 60000, limit: cfg.ratePerMinute }] }),
+    }),
+  ],
+  providers: [
+    {
+      provide: Authenticator,
+      inject: [authConfig.KEY, appConfig.KEY],
+      useFactory: (cfg: AuthConfig, app: AppConfig) => {
+        const a = authenticatorFor(cfg, app);
+        new Logger('Auth').log(`authentication: ${cfg.modes.join(', ')}${cfg.impersonate ? '; impersonating callers upstream' : ''}`);
+        return a;
+      },
+    },
+    { provide: RbacPolicy, inject: [authConfig.KEY], useFactory: policyFor },
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: IdentityThrottlerGuard },
+  ],
+})
+export class AuthModule {}
