@@ -19,7 +19,12 @@ export interface AppOptions {
 }
 
 // Credentials never reach a log line, whatever a serializer includes.
-const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["impersonate-user"]', 'headers.authorization'];
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["impersonate-user"]',
+  'headers.authorization',
+];
 
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
   // Every setting is checked before anything starts, so a bad value fails fast and alone.
@@ -29,7 +34,11 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
   const logger =
     config.logLevel === 'silent'
       ? false
-      : { level: config.logLevel, redact: { paths: REDACT, censor: '[REDACTED]' }, ...(options.logStream ? { stream: options.logStream } : {}) };
+      : {
+          level: config.logLevel,
+          redact: { paths: REDACT, censor: '[REDACTED]' },
+          ...(options.logStream ? { stream: options.logStream } : {}),
+        };
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false, logger });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bodyParser: false,

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsBooleanString, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsBooleanString, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 import { validateEnv } from '../common/config/validate-env';
 
 export type AuthMode = 'token-file' | 'oidc' | 'passthrough' | 'none' | 'dev';
@@ -45,7 +45,11 @@ export interface AuthConfig {
 }
 
 const MODES: AuthMode[] = ['token-file', 'oidc', 'passthrough', 'none'];
-const list = (v: string | undefined): string[] => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const list = (v: string | undefined): string[] =>
+  (v ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export class AuthConfigError extends Error {}
 
@@ -54,24 +58,31 @@ export function readAuthConfig(env: NodeJS.ProcessEnv, backend: string): AuthCon
   const e = validateEnv(AuthEnv, env);
   const modes = list(e.AUTH_MODE) as AuthMode[];
   for (const m of modes)
-    if (!MODES.includes(m)) throw new AuthConfigError(`AUTH_MODE: unknown mode "${m}"; use token-file, oidc, passthrough or none`);
+    if (!MODES.includes(m))
+      throw new AuthConfigError(`AUTH_MODE: unknown mode "${m}"; use token-file, oidc, passthrough or none`);
   if (!modes.length) modes.push('dev');
   const exclusive = modes.filter((m) => m === 'passthrough' || m === 'none');
   if (exclusive.length && modes.length > 1)
     throw new AuthConfigError(`AUTH_MODE: ${exclusive[0]} cannot be combined with other modes`);
   if (modes.includes('none') && backend !== 'fake')
-    throw new AuthConfigError('AUTH_MODE=none is only allowed with K8S_BACKEND=fake: a real cluster needs credentials');
-  if (modes.includes('token-file') && !e.AUTH_TOKEN_FILE) throw new AuthConfigError('AUTH_MODE=token-file needs AUTH_TOKEN_FILE');
+    throw new AuthConfigError(
+      'AUTH_MODE=none is only allowed with K8S_BACKEND=fake: a real cluster needs credentials',
+    );
+  if (modes.includes('token-file') && !e.AUTH_TOKEN_FILE)
+    throw new AuthConfigError('AUTH_MODE=token-file needs AUTH_TOKEN_FILE');
   const oidc = modes.includes('oidc');
   if (oidc && (!e.AUTH_OIDC_ISSUER_URL || !e.AUTH_OIDC_CLIENT_ID))
     throw new AuthConfigError('AUTH_MODE=oidc needs AUTH_OIDC_ISSUER_URL and AUTH_OIDC_CLIENT_ID');
   if ((modes.includes('token-file') || oidc) && !e.AUTH_RBAC_FILE)
-    throw new AuthConfigError('token-file and oidc authentication need AUTH_RBAC_FILE: nobody is allowed anything without it');
+    throw new AuthConfigError(
+      'token-file and oidc authentication need AUTH_RBAC_FILE: nobody is allowed anything without it',
+    );
   const impersonate = e.AUTH_IMPERSONATE === 'true';
   if (impersonate && backend !== 'cluster' && backend !== 'fake')
     throw new AuthConfigError('AUTH_IMPERSONATE needs K8S_BACKEND=cluster');
   const algorithms = list(e.AUTH_OIDC_SIGNING_ALGS);
-  if (algorithms.some((a) => a.toLowerCase() === 'none')) throw new AuthConfigError('AUTH_OIDC_SIGNING_ALGS may not include "none"');
+  if (algorithms.some((a) => a.toLowerCase() === 'none'))
+    throw new AuthConfigError('AUTH_OIDC_SIGNING_ALGS may not include "none"');
   const issuer = e.AUTH_OIDC_ISSUER_URL ?? '';
   return {
     modes,
@@ -100,4 +111,6 @@ export function readAuthConfig(env: NodeJS.ProcessEnv, backend: string): AuthCon
   };
 }
 
-export const authConfig = registerAs('auth', () => readAuthConfig(process.env, process.env.K8S_BACKEND ?? 'fake'));
+export const authConfig = registerAs('auth', () =>
+  readAuthConfig(process.env, process.env.K8S_BACKEND ?? 'fake'),
+);

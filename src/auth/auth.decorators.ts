@@ -18,5 +18,6 @@ export interface RequestWithCaller {
 
 /** The authenticated caller, put on the request by AuthGuard. */
 export const CurrentCaller = createParamDecorator(
-  (_data: unknown, ctx: ExecutionContext): Caller => ctx.switchToHttp().getRequest<RequestWithCaller>().caller ?? {},
+  (_data: unknown, ctx: ExecutionContext): Caller =>
+    ctx.switchToHttp().getRequest<RequestWithCaller>().caller ?? {},
 );

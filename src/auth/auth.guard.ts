@@ -11,7 +11,9 @@ import { Authenticator } from './authenticator';
 import { RbacPolicy } from './rbac/rbac';
 
 export const unauthorized = (): StatusError =>
-  new StatusError(failureStatus(401, 'Unauthorized', 'Unauthorized'), { 'WWW-Authenticate': 'Bearer realm="job-gateway"' });
+  new StatusError(failureStatus(401, 'Unauthorized', 'Unauthorized'), {
+    'WWW-Authenticate': 'Bearer realm="job-gateway"',
+  });
 
 /** The token of an `Authorization: Bearer <token>` header, if there is one. */
 export function bearerToken(header: string | undefined): string | undefined {

@@ -19,7 +19,8 @@ function authenticatorFor(cfg: AuthConfig, app: AppConfig): Authenticator {
     return dev.authenticator;
   }
   const members: Authenticator[] = [];
-  if (cfg.modes.includes('token-file') && cfg.tokenFile) members.push(TokenFileAuthenticator.fromFile(cfg.tokenFile));
+  if (cfg.modes.includes('token-file') && cfg.tokenFile)
+    members.push(TokenFileAuthenticator.fromFile(cfg.tokenFile));
   if (cfg.oidc) members.push(new OidcAuthenticator(cfg.oidc));
   return new UnionAuthenticator(members);
 }
@@ -45,7 +46,9 @@ function policyFor(cfg: AuthConfig): RbacPolicy {
       inject: [authConfig.KEY, appConfig.KEY],
       useFactory: (cfg: AuthConfig, app: AppConfig) => {
         const a = authenticatorFor(cfg, app);
-        new Logger('Auth').log(`authentication: ${cfg.modes.join(', ')}${cfg.impersonate ? '; impersonating callers upstream' : ''}`);
+        new Logger('Auth').log(
+          `authentication: ${cfg.modes.join(', ')}${cfg.impersonate ? '; impersonating callers upstream' : ''}`,
+        );
         return a;
       },
     },

@@ -11,7 +11,8 @@ export class IdentityThrottlerGuard extends ThrottlerGuard {
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
     const caller = (req as RequestWithCaller).caller;
     if (caller?.user) return Promise.resolve(`user:${caller.user.name}`);
-    if (caller?.bearerToken) return Promise.resolve(`token:${createHash('sha256').update(caller.bearerToken).digest('hex')}`);
+    if (caller?.bearerToken)
+      return Promise.resolve(`token:${createHash('sha256').update(caller.bearerToken).digest('hex')}`);
     return Promise.resolve(`ip:${String(req.ip)}`);
   }
 }

@@ -23,18 +23,27 @@ export class OidcAuthenticator extends Authenticator {
       const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
       if (!res.ok) throw new Error(`${url} answered ${res.status}`);
       const doc = (await res.json()) as { issuer?: string; jwks_uri?: string };
-      if (doc.issuer !== this.cfg.issuer) throw new Error(`discovery names issuer ${doc.issuer}, expected ${this.cfg.issuer}`);
+      if (doc.issuer !== this.cfg.issuer)
+        throw new Error(`discovery names issuer ${doc.issuer}, expected ${this.cfg.issuer}`);
       if (!doc.jwks_uri) throw new Error(`${url} has no jwks_uri`);
       uri = doc.jwks_uri;
     }
-    return createRemoteJWKSet(new URL(uri), { cacheMaxAge: 10 * 60 * 1000, cooldownDuration: 30 * 1000, timeoutDuration: 5000 });
+    return createRemoteJWKSet(new URL(uri), {
+      cacheMaxAge: 10 * 60 * 1000,
+      cooldownDuration: 1000,
+      timeoutDuration: 5000,
+    });
   }
 
   private keys(): Promise<KeySet> {
     this.keySet ??= this.discover().catch((e: unknown) => {
       this.keySet = undefined;
       throw new StatusError(
-        failureStatus(503, 'ServiceUnavailable', `cannot reach the OIDC issuer to check the token: ${(e as Error).message}`),
+        failureStatus(
+          503,
+          'ServiceUnavailable',
+          `cannot reach the OIDC issuer to check the token: ${(e as Error).message}`,
+        ),
         { 'Retry-After': '5' },
       );
     });

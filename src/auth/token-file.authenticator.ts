@@ -50,11 +50,20 @@ export function parseTokenFile(text: string, file = 'token file'): Entry[] {
       throw new TokenFileError(`${file} line ${i + 1}: ${(e as Error).message}`);
     }
     if (record.length < 3)
-      throw new TokenFileError(`${file} line ${i + 1}: must have at least 3 columns (token, user name, user uid), found ${record.length}`);
+      throw new TokenFileError(
+        `${file} line ${i + 1}: must have at least 3 columns (token, user name, user uid), found ${record.length}`,
+      );
     const [token, name, uid, groups = ''] = record;
-    if (!token || !name) throw new TokenFileError(`${file} line ${i + 1}: token and user name must not be empty`);
-    const groupList = groups.split(',').map((g) => g.trim()).filter(Boolean);
-    entries.push({ digest: digest(token), user: { name, uid: uid || undefined, groups: [...groupList, AUTHENTICATED_GROUP] } });
+    if (!token || !name)
+      throw new TokenFileError(`${file} line ${i + 1}: token and user name must not be empty`);
+    const groupList = groups
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
+    entries.push({
+      digest: digest(token),
+      user: { name, uid: uid || undefined, groups: [...groupList, AUTHENTICATED_GROUP] },
+    });
   });
   return entries;
 }

@@ -140,7 +140,10 @@ export class JobController {
     @Query() q: CreateJobQueryDto,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    send(res, await this.jobs.create(caller, p.namespace, typeof body === 'string' ? body : '', contentType, q));
+    send(
+      res,
+      await this.jobs.create(caller, p.namespace, typeof body === 'string' ? body : '', contentType, q),
+    );
   }
 
   // Anything else on these paths is a 405 with an Allow header, not a 404.

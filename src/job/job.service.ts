@@ -87,11 +87,16 @@ export class JobService {
         ? parsed.duplicates.map((d) => `duplicate field at line ${d.line ?? '?'}: the last value was used`)
         : [];
     try {
-      const reply = await this.jobs.create(namespace, job, {
-        fieldValidation,
-        dryRun: query.dryRun,
-        fieldManager: query.fieldManager ?? this.config.fieldManager,
-      }, caller);
+      const reply = await this.jobs.create(
+        namespace,
+        job,
+        {
+          fieldValidation,
+          dryRun: query.dryRun,
+          fieldManager: query.fieldManager ?? this.config.fieldManager,
+        },
+        caller,
+      );
       return asRaw(reply, warnings);
     } catch (e) {
       throw e instanceof StatusError ? withPositions(e, parsed.root) : e;
@@ -100,11 +105,16 @@ export class JobService {
 
   async delete(caller: Caller, namespace: string, name: string, query: DeleteJobQueryDto): Promise<RawReply> {
     // A plain apiserver DELETE of a Job orphans its pods; a console's delete button means "gone".
-    const reply = await this.jobs.delete(namespace, name, {
-      propagationPolicy: query.propagationPolicy ?? 'Background',
-      gracePeriodSeconds: query.gracePeriodSeconds,
-      dryRun: query.dryRun,
-    }, caller);
+    const reply = await this.jobs.delete(
+      namespace,
+      name,
+      {
+        propagationPolicy: query.propagationPolicy ?? 'Background',
+        gracePeriodSeconds: query.gracePeriodSeconds,
+        dryRun: query.dryRun,
+      },
+      caller,
+    );
     return asRaw(reply);
   }
 

@@ -27,7 +27,12 @@ export abstract class JobRepository {
     options: WriteOptions,
     caller: Caller,
   ): Promise<UpstreamReply>;
-  abstract delete(namespace: string, name: string, options: DeleteOptions, caller: Caller): Promise<UpstreamReply>;
+  abstract delete(
+    namespace: string,
+    name: string,
+    options: DeleteOptions,
+    caller: Caller,
+  ): Promise<UpstreamReply>;
 }
 
 /** Whether the apiserver answers at all, for /readyz. */

@@ -115,7 +115,10 @@ export class KubeConnection {
     return this.applied;
   }
 
-  async request(req: UpstreamRequest, extraHeaders: Record<string, string | string[]> = {}): Promise<UpstreamReply> {
+  async request(
+    req: UpstreamRequest,
+    extraHeaders: Record<string, string | string[]> = {},
+  ): Promise<UpstreamReply> {
     const base = new URL(this.server);
     const secure = base.protocol === 'https:';
     const { opts, agent } = await this.credentials(secure);

@@ -4,8 +4,10 @@ import { AUTHENTICATED_GROUP, Caller } from '../auth/user-info';
 import { DeleteOptions, JobRepository, UpstreamProbe, WriteOptions } from './job.repository';
 import { KubeConnection, UpstreamReply } from './kube-connection';
 
-const jobsPath = (namespace: string): string => `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
-const jobPath = (namespace: string, name: string): string => `${jobsPath(namespace)}/${encodeURIComponent(name)}`;
+const jobsPath = (namespace: string): string =>
+  `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
+const jobPath = (namespace: string, name: string): string =>
+  `${jobsPath(namespace)}/${encodeURIComponent(name)}`;
 
 /** Who the apiserver should see: the caller's own token, the caller impersonated, or the gateway itself. */
 export function callerHeaders(caller: Caller): Record<string, string | string[]> {
@@ -31,10 +33,17 @@ export class KubeJobRepository implements JobRepository, UpstreamProbe {
   }
 
   get(namespace: string, name: string, caller: Caller): Promise<UpstreamReply> {
-    return this.ok(this.connection.request({ method: 'GET', path: jobPath(namespace, name) }, callerHeaders(caller)));
+    return this.ok(
+      this.connection.request({ method: 'GET', path: jobPath(namespace, name) }, callerHeaders(caller)),
+    );
   }
 
-  create(namespace: string, job: Record<string, unknown>, options: WriteOptions, caller: Caller): Promise<UpstreamReply> {
+  create(
+    namespace: string,
+    job: Record<string, unknown>,
+    options: WriteOptions,
+    caller: Caller,
+  ): Promise<UpstreamReply> {
     return this.ok(
       this.connection.request(
         { method: 'POST', path: jobsPath(namespace), query: { ...options }, body: JSON.stringify(job) },
@@ -46,11 +55,15 @@ export class KubeJobRepository implements JobRepository, UpstreamProbe {
   delete(namespace: string, name: string, options: DeleteOptions, caller: Caller): Promise<UpstreamReply> {
     const query = {
       propagationPolicy: options.propagationPolicy,
-      gracePeriodSeconds: options.gracePeriodSeconds === undefined ? undefined : String(options.gracePeriodSeconds),
+      gracePeriodSeconds:
+        options.gracePeriodSeconds === undefined ? undefined : String(options.gracePeriodSeconds),
       dryRun: options.dryRun,
     };
     return this.ok(
-      this.connection.request({ method: 'DELETE', path: jobPath(namespace, name), query }, callerHeaders(caller)),
+      this.connection.request(
+        { method: 'DELETE', path: jobPath(namespace, name), query },
+        callerHeaders(caller),
+      ),
     );
   }
 

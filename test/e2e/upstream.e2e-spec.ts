@@ -34,7 +34,12 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ se
 
 // A real cluster may not be used without auth: the caller's token is passed through.
 async function gatewayOn(url: string, env: Record<string, string> = {}): Promise<Gateway> {
-  return startGateway({ K8S_BACKEND: 'cluster', KUBECONFIG: kubeconfigFor(url), AUTH_MODE: 'passthrough', ...env });
+  return startGateway({
+    K8S_BACKEND: 'cluster',
+    KUBECONFIG: kubeconfigFor(url),
+    AUTH_MODE: 'passthrough',
+    ...env,
+  });
 }
 
 const TOKEN = { Authorization: 'Bearer caller-token' };
@@ -145,7 +150,10 @@ describe('the upstream connection', () => {
       });
       const text = await http.get('/api/v1/_raw/job/namespace/default/name/text').set(TOKEN).expect(502);
       expect(text.body.message).toBe('the Kubernetes apiserver failed (HTTP 500): etcd is on fire');
-      const forbidden = await http.get('/api/v1/_raw/job/namespace/default/name/forbidden').set(TOKEN).expect(403);
+      const forbidden = await http
+        .get('/api/v1/_raw/job/namespace/default/name/forbidden')
+        .set(TOKEN)
+        .expect(403);
       expect(forbidden.body).toMatchObject({
         reason: 'Forbidden',
         code: 403,
@@ -159,7 +167,11 @@ describe('the upstream connection', () => {
 
   it('refuses to start on a bad cluster configuration instead of falling back to the fake', async () => {
     await expect(
-      startGateway({ K8S_BACKEND: 'cluster', KUBECONFIG: '/nonexistent/kubeconfig', AUTH_MODE: 'passthrough' }),
+      startGateway({
+        K8S_BACKEND: 'cluster',
+        KUBECONFIG: '/nonexistent/kubeconfig',
+        AUTH_MODE: 'passthrough',
+      }),
     ).rejects.toThrow(/cannot load the kubeconfig/);
     await expect(startGateway({ K8S_BACKEND: 'cluster', AUTH_MODE: 'none' })).rejects.toThrow(
       /AUTH_MODE=none is only allowed with K8S_BACKEND=fake/,

@@ -10,7 +10,10 @@ export interface Gateway {
   close: () => Promise<void>;
 }
 
-export async function startGateway(env: Record<string, string> = {}, options: AppOptions = {}): Promise<Gateway> {
+export async function startGateway(
+  env: Record<string, string> = {},
+  options: AppOptions = {},
+): Promise<Gateway> {
   const saved: Record<string, string | undefined> = {};
   // No auth and no rate limit unless a test says otherwise: most suites are about Jobs, not tokens.
   for (const [k, v] of Object.entries({

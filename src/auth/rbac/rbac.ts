@@ -3,6 +3,7 @@
 // service accounts. system:masters may do anything, as in the apiserver.
 import { readFileSync } from 'node:fs';
 import { parseYaml } from '../../common/body/yaml-source';
+import { str } from '../../k8s/json';
 import { UserInfo } from '../user-info';
 
 export interface PolicyRule {
@@ -39,10 +40,12 @@ export interface ResourceAttributes {
 
 export class RbacFileError extends Error {}
 
-const has = (list: string[] | undefined, value: string): boolean => !!list && (list.includes('*') || list.includes(value));
+const has = (list: string[] | undefined, value: string): boolean =>
+  !!list && (list.includes('*') || list.includes(value));
 
 export function ruleAllows(rule: PolicyRule, a: ResourceAttributes): boolean {
-  if (!has(rule.verbs, a.verb) || !has(rule.apiGroups, a.apiGroup) || !has(rule.resources, a.resource)) return false;
+  if (!has(rule.verbs, a.verb) || !has(rule.apiGroups, a.apiGroup) || !has(rule.resources, a.resource))
+    return false;
   if (!rule.resourceNames?.length) return true;
   return a.name !== undefined && a.name !== '' && rule.resourceNames.includes(a.name);
 }
@@ -76,7 +79,9 @@ export class RbacPolicy {
     } catch (e) {
       throw new RbacFileError(`${source}: ${(e as Error).message}`);
     }
-    const objects = docs.flatMap((d) => (isObj(d) && Array.isArray(d.items) ? d.items : [d])).filter((d) => d !== null);
+    const objects = docs
+      .flatMap((d): unknown[] => (isObj(d) && Array.isArray(d.items) ? (d.items as unknown[]) : [d]))
+      .filter((d) => d !== null);
     for (const o of objects) policy.add(o, source);
     return policy;
   }
@@ -95,25 +100,35 @@ export class RbacPolicy {
   static superuserGroup(group: string): RbacPolicy {
     const p = new RbacPolicy();
     p.clusterRoles.set('job-gateway:admin', [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }]);
-    p.bindings.push({ subjects: [{ kind: 'Group', name: group }], roleRef: { kind: 'ClusterRole', name: 'job-gateway:admin' } });
+    p.bindings.push({
+      subjects: [{ kind: 'Group', name: group }],
+      roleRef: { kind: 'ClusterRole', name: 'job-gateway:admin' },
+    });
     return p;
   }
 
   private add(o: unknown, source: string): void {
     if (!isObj(o)) throw new RbacFileError(`${source}: every document must be an object`);
-    const kind = String(o.kind ?? '');
+    const kind = str(o.kind);
     const meta = isObj(o.metadata) ? o.metadata : {};
-    const name = String(meta.name ?? '');
+    const name = str(meta.name);
     const where = `${source}: ${kind} "${name}"`;
-    if (o.apiVersion !== 'rbac.authorization.k8s.io/v1') throw new RbacFileError(`${where}: apiVersion must be rbac.authorization.k8s.io/v1`);
+    if (o.apiVersion !== 'rbac.authorization.k8s.io/v1')
+      throw new RbacFileError(`${where}: apiVersion must be rbac.authorization.k8s.io/v1`);
     if (!name) throw new RbacFileError(`${where}: metadata.name is required`);
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
     switch (kind) {
       case 'Role':
       case 'ClusterRole': {
         const rules = (Array.isArray(o.rules) ? o.rules : []).map((r): PolicyRule => {
-          if (!isObj(r) || !Array.isArray(r.verbs)) throw new RbacFileError(`${where}: each rule needs verbs`);
-          return { verbs: strings(r.verbs) ?? [], apiGroups: strings(r.apiGroups), resources: strings(r.resources), resourceNames: strings(r.resourceNames) };
+          if (!isObj(r) || !Array.isArray(r.verbs))
+            throw new RbacFileError(`${where}: each rule needs verbs`);
+          return {
+            verbs: strings(r.verbs) ?? [],
+            apiGroups: strings(r.apiGroups),
+            resources: strings(r.resources),
+            resourceNames: strings(r.resourceNames),
+          };
         });
         if (kind === 'Role') {
           if (!namespace) throw new RbacFileError(`${where}: a Role needs metadata.namespace`);
@@ -125,19 +140,34 @@ export class RbacPolicy {
       case 'ClusterRoleBinding': {
         const ref = isObj(o.roleRef) ? o.roleRef : {};
         const refKind = ref.kind;
-        if (refKind !== 'Role' && refKind !== 'ClusterRole') throw new RbacFileError(`${where}: roleRef.kind must be Role or ClusterRole`);
-        if (kind === 'ClusterRoleBinding' && refKind === 'Role') throw new RbacFileError(`${where}: a ClusterRoleBinding can only refer to a ClusterRole`);
-        if (kind === 'RoleBinding' && !namespace) throw new RbacFileError(`${where}: a RoleBinding needs metadata.namespace`);
+        if (refKind !== 'Role' && refKind !== 'ClusterRole')
+          throw new RbacFileError(`${where}: roleRef.kind must be Role or ClusterRole`);
+        if (kind === 'ClusterRoleBinding' && refKind === 'Role')
+          throw new RbacFileError(`${where}: a ClusterRoleBinding can only refer to a ClusterRole`);
+        if (kind === 'RoleBinding' && !namespace)
+          throw new RbacFileError(`${where}: a RoleBinding needs metadata.namespace`);
         const subjects = (Array.isArray(o.subjects) ? o.subjects : []).map((s): Subject => {
           if (!isObj(s) || !['User', 'Group', 'ServiceAccount'].includes(String(s.kind)) || !s.name)
-            throw new RbacFileError(`${where}: subjects need a kind (User, Group, ServiceAccount) and a name`);
-          return { kind: s.kind as Subject['kind'], name: String(s.name), namespace: typeof s.namespace === 'string' ? s.namespace : undefined };
+            throw new RbacFileError(
+              `${where}: subjects need a kind (User, Group, ServiceAccount) and a name`,
+            );
+          return {
+            kind: s.kind as Subject['kind'],
+            name: str(s.name),
+            namespace: typeof s.namespace === 'string' ? s.namespace : undefined,
+          };
         });
-        this.bindings.push({ namespace: kind === 'RoleBinding' ? namespace : undefined, subjects, roleRef: { kind: refKind, name: String(ref.name ?? '') } });
+        this.bindings.push({
+          namespace: kind === 'RoleBinding' ? namespace : undefined,
+          subjects,
+          roleRef: { kind: refKind, name: str(ref.name) },
+        });
         return;
       }
       default:
-        throw new RbacFileError(`${where}: only Role, ClusterRole, RoleBinding and ClusterRoleBinding are read`);
+        throw new RbacFileError(
+          `${where}: only Role, ClusterRole, RoleBinding and ClusterRoleBinding are read`,
+        );
     }
   }
 
@@ -147,7 +177,9 @@ export class RbacPolicy {
       if (b.namespace !== undefined && b.namespace !== a.namespace) continue;
       if (!b.subjects.some((s) => subjectMatches(s, user, b.namespace))) continue;
       const rules =
-        b.roleRef.kind === 'ClusterRole' ? this.clusterRoles.get(b.roleRef.name) : this.roles.get(`${b.namespace}/${b.roleRef.name}`);
+        b.roleRef.kind === 'ClusterRole'
+          ? this.clusterRoles.get(b.roleRef.name)
+          : this.roles.get(`${b.namespace}/${b.roleRef.name}`);
       if (rules?.some((r) => ruleAllows(r, a))) return true;
     }
     return false;

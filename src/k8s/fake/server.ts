@@ -28,9 +28,21 @@ export interface FakeApiServerOptions {
   onRequest?: (req: IncomingMessage) => void;
 }
 
+/** Who asked for what: the credential's kind and any impersonation headers. */
+export interface AuditEntry {
+  method: string;
+  path: string;
+  bearerToken?: string;
+  impersonateUser?: string;
+  impersonateGroups: string[];
+  impersonateUid?: string;
+}
+
 export interface FakeApiServer {
   url: string;
   store: Store;
+  /** The last requests, newest last (at most 1000). */
+  audit: AuditEntry[];
   server: Server;
   close: () => Promise<void>;
 }
@@ -272,8 +284,24 @@ export class FakeApiServerApp {
 export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promise<FakeApiServer> {
   const app = new FakeApiServerApp();
   const sockets = new Set<Socket>();
+  const audit: AuditEntry[] = [];
   const server = createServer((req, res) => {
     opts.onRequest?.(req);
+    // The fake authorizes nobody: it accepts impersonation and records who acted.
+    const groups = req.headers['impersonate-group'];
+    audit.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      bearerToken: /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1],
+      impersonateUser: req.headers['impersonate-user'] as string | undefined,
+      impersonateGroups: Array.isArray(groups)
+        ? groups
+        : groups
+          ? groups.split(',').map((g) => g.trim())
+          : [],
+      impersonateUid: req.headers['impersonate-uid'] as string | undefined,
+    });
+    if (audit.length > 1000) audit.shift();
     app.handle(req, res);
   });
   server.keepAliveTimeout = 65000;
@@ -291,6 +319,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
   return {
     url: `http://${host}:${port}`,
     store: app.store,
+    audit,
     server,
     close: () =>
       new Promise<void>((resolve) => {
