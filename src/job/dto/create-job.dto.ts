@@ -28,6 +28,13 @@ export function jobNameProblems(name: string): string[] {
   return msgs;
 }
 
+const IsOptionalStringList = (): PropertyDecorator =>
+  Check('stringList', (v) =>
+    isAbsent(v) || (Array.isArray(v) && v.every((x) => typeof x === 'string'))
+      ? undefined
+      : wrongType(v, 'a list of strings'),
+  );
+
 export class ContainerDto {
   @Expose() @IsName(isDNS1123Label) name!: string;
   @Expose()
@@ -35,20 +42,8 @@ export class ContainerDto {
     isAbsent(v) || v === '' ? required() : typeof v === 'string' ? undefined : wrongType(v, 'a string'),
   )
   image!: string;
-  @Expose()
-  @Check('command', (v) =>
-    isAbsent(v) || (Array.isArray(v) && v.every((x) => typeof x === 'string'))
-      ? undefined
-      : wrongType(v, 'a list of strings'),
-  )
-  command?: string[];
-  @Expose()
-  @Check('args', (v) =>
-    isAbsent(v) || (Array.isArray(v) && v.every((x) => typeof x === 'string'))
-      ? undefined
-      : wrongType(v, 'a list of strings'),
-  )
-  args?: string[];
+  @Expose() @IsOptionalStringList() command?: string[];
+  @Expose() @IsOptionalStringList() args?: string[];
 }
 
 export class PodSpecDto {

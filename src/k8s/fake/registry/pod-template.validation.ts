@@ -15,6 +15,13 @@ const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 
+/** A required field with a fixed set of values: Required when empty, NotSupported when unknown. */
+function oneOf(value: unknown, p: Path, valid: readonly string[]): FieldError[] {
+  const v = str(value);
+  if (!v) return [field.required(p, '')];
+  return valid.includes(v) ? [] : [field.notSupported(p, v, valid)];
+}
+
 function validateVolumes(volumes: Json[], p: Path): FieldError[] {
   const errs: FieldError[] = [];
   const names = new Set<string>();
@@ -42,14 +49,10 @@ function validateContainer(c: Json, p: Path, names: Set<string>, init: boolean):
   if (!c.image) errs.push(field.required(p.child('image'), ''));
   if (!init && c.restartPolicy !== undefined)
     errs.push(field.forbidden(p.child('restartPolicy'), 'may not be set for non-init containers'));
-  const tmp = str(c.terminationMessagePolicy);
-  if (!tmp) errs.push(field.required(p.child('terminationMessagePolicy'), ''));
-  else if (!TERMINATION_MESSAGE_POLICIES.includes(tmp))
-    errs.push(field.notSupported(p.child('terminationMessagePolicy'), tmp, TERMINATION_MESSAGE_POLICIES));
-  const pull = str(c.imagePullPolicy);
-  if (!pull) errs.push(field.required(p.child('imagePullPolicy'), ''));
-  else if (!PULL_POLICIES.includes(pull))
-    errs.push(field.notSupported(p.child('imagePullPolicy'), pull, PULL_POLICIES));
+  errs.push(
+    ...oneOf(c.terminationMessagePolicy, p.child('terminationMessagePolicy'), TERMINATION_MESSAGE_POLICIES),
+  );
+  errs.push(...oneOf(c.imagePullPolicy, p.child('imagePullPolicy'), PULL_POLICIES));
   list(c.ports).forEach((port, i) => {
     const pp = p.child('ports').index(i);
     const n = port.containerPort;
@@ -81,14 +84,8 @@ function validatePodSpec(spec: Json, p: Path): FieldError[] {
   list(spec.initContainers).forEach((c, i) =>
     errs.push(...validateContainer(c, p.child('initContainers').index(i), names, true)),
   );
-  const restart = str(spec.restartPolicy);
-  if (!restart) errs.push(field.required(p.child('restartPolicy'), ''));
-  else if (!RESTART_POLICIES.includes(restart))
-    errs.push(field.notSupported(p.child('restartPolicy'), restart, RESTART_POLICIES));
-  const dns = str(spec.dnsPolicy);
-  if (!dns) errs.push(field.required(p.child('dnsPolicy'), ''));
-  else if (!DNS_POLICIES.includes(dns))
-    errs.push(field.notSupported(p.child('dnsPolicy'), dns, DNS_POLICIES));
+  errs.push(...oneOf(spec.restartPolicy, p.child('restartPolicy'), RESTART_POLICIES));
+  errs.push(...oneOf(spec.dnsPolicy, p.child('dnsPolicy'), DNS_POLICIES));
   if (spec.nodeSelector) errs.push(...validateLabels(spec.nodeSelector, p.child('nodeSelector')));
   const sa = str(spec.serviceAccountName);
   if (sa)
