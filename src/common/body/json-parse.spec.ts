@@ -24,10 +24,10 @@ describe('parseJson', () => {
 
   it.each([
     ['{"a":1', 'unexpected end of JSON input'],
-    ['{"a":1} x', 'invalid character after top-level value'],
-    ['{a:1}', 'invalid character looking for beginning of object key string'],
+    ['{"a":1} x', "invalid character 'x' after top-level value"],
+    ['{a:1}', "invalid character 'a' looking for beginning of object key string"],
     ['[1,]', "invalid character ']' looking for beginning of value"],
-    ['"\u0001"', 'invalid character in string literal'],
+    ['"\u0001"', "invalid character '\u0001' in string literal"],
   ])('rejects %s', (text, message) => {
     expect(() => parseJson(text)).toThrow(new JsonSyntaxError(message, 0));
   });

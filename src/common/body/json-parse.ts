@@ -29,6 +29,8 @@ export function defineKey(obj: Record<string, unknown>, key: string, value: unkn
   else obj[key] = value;
 }
 
+const quoteChar = (c: string): string => (c === "'" ? "'\\''" : `'${c}'`);
+
 export function joinPath(base: string, key: string | number): string {
   if (typeof key === 'number') return `${base}[${key}]`;
   return base ? `${base}.${key}` : key;
@@ -40,8 +42,12 @@ export function parseJson(text: string, opts: JsonParseOptions = {}): JsonParseR
   const duplicates: string[] = [];
   let i = 0;
 
+  // encoding/json's wording, which the apiserver's errors carry.
   const fail = (msg: string): never => {
-    throw new JsonSyntaxError(i >= text.length ? 'unexpected end of JSON input' : msg, i);
+    throw new JsonSyntaxError(
+      i >= text.length ? 'unexpected end of JSON input' : msg.replace('%c', quoteChar(text[i])),
+      i,
+    );
   };
   const ws = (): void => {
     while (i < text.length) {
@@ -68,7 +74,7 @@ export function parseJson(text: string, opts: JsonParseOptions = {}): JsonParseR
         }
       }
       if (c === 92) i += 2;
-      else if (c < 32) return fail('invalid character in string literal');
+      else if (c < 32) return fail('invalid character %c in string literal');
       else i++;
     }
     return fail('unexpected end of JSON input');
@@ -89,11 +95,11 @@ export function parseJson(text: string, opts: JsonParseOptions = {}): JsonParseR
       }
       for (;;) {
         ws();
-        if (text[i] !== '"') fail('invalid character looking for beginning of object key string');
+        if (text[i] !== '"') fail('invalid character %c looking for beginning of object key string');
         const keyNode = node();
         const key = parseString();
         ws();
-        if (text[i] !== ':') fail('invalid character after object key');
+        if (text[i] !== ':') fail('invalid character %c after object key');
         i++;
         ws();
         const childPath = joinPath(path, key);
@@ -112,7 +118,7 @@ export function parseJson(text: string, opts: JsonParseOptions = {}): JsonParseR
           i++;
           return obj;
         }
-        fail('invalid character after object key:value pair');
+        fail('invalid character %c after object key:value pair');
       }
     }
     if (c === '[') {
@@ -137,7 +143,7 @@ export function parseJson(text: string, opts: JsonParseOptions = {}): JsonParseR
           i++;
           return arr;
         }
-        fail('invalid character after array element');
+        fail('invalid character %c after array element');
       }
     }
     if (c === '"') return parseString();
@@ -147,7 +153,7 @@ export function parseJson(text: string, opts: JsonParseOptions = {}): JsonParseR
     if (!rest)
       return i >= text.length
         ? fail('unexpected end of JSON input')
-        : fail(`invalid character '${c}' looking for beginning of value`);
+        : fail('invalid character %c looking for beginning of value');
     i += rest[0].length;
     return JSON.parse(rest[0]) as unknown;
   };
@@ -156,6 +162,6 @@ export function parseJson(text: string, opts: JsonParseOptions = {}): JsonParseR
   const root = node();
   const value = parseValue('', 0, root);
   ws();
-  if (i < text.length) fail('invalid character after top-level value');
+  if (i < text.length) fail('invalid character %c after top-level value');
   return { value, duplicates, root };
 }
