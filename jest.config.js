@@ -1,6 +1,13 @@
-// Unit specs live beside the code (src/**/*.spec.ts); e2e and conformance suites under test/.
+// Unit specs live beside the code (src/**/*.spec.ts); e2e, conformance and packaging suites under test/.
 // client-node and its dependencies ship as ES modules: ts-jest transpiles them for Jest.
-const esm = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose', 'jsonpath-plus', 'content-disposition'];
+const esm = [
+  '@kubernetes/client-node',
+  'openid-client',
+  'oauth4webapi',
+  'jose',
+  'jsonpath-plus',
+  'content-disposition',
+];
 const transform = {
   '^.+\\.(t|j|mj)s$': [
     'ts-jest',
@@ -18,6 +25,12 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    {
+      ...common,
+      displayName: 'packaging',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/packaging/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'conformance',

@@ -54,6 +54,18 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
   );
   app.useGlobalFilters(new StatusExceptionFilter());
   app.enableShutdownHooks();
+  // On shutdown (SIGTERM), requests in flight finish and their connections then close,
+  // instead of idling until the keep-alive timeout holds the exit back.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    fastify.server.closeIdleConnections();
+    done();
+  });
+  fastify.addHook('onSend', (_req, reply, payload, done) => {
+    if (closing) void reply.header('Connection', 'close');
+    done(null, payload);
+  });
   // Swagger UI needs inline script and style; everything else is same-origin only.
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -165,6 +165,28 @@ describe('the upstream connection', () => {
     }
   });
 
+  it('finishes requests in flight when it shuts down (what SIGTERM triggers)', async () => {
+    const { server, url } = await listen((_req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{"kind":"Job","apiVersion":"batch/v1","metadata":{"name":"slow"}}');
+      }, 300);
+    });
+    const gw = await gatewayOn(url);
+    try {
+      await gw.app.listen(0, '127.0.0.1');
+      const pending = fetch(`${await gw.app.getUrl()}${JOB}`, { headers: TOKEN });
+      await new Promise((r) => setTimeout(r, 100));
+      const closed = gw.close();
+      const res = await pending;
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ metadata: { name: 'slow' } });
+      await closed;
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('refuses to start on a bad cluster configuration instead of falling back to the fake', async () => {
     await expect(
       startGateway({
