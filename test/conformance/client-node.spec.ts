@@ -202,6 +202,37 @@ describe('@kubernetes/client-node against the fake apiserver', () => {
     expect(gone.code).toBe(404);
   });
 
+  it('applies server-side and dry-runs through KubernetesObjectApi and BatchV1Api', async () => {
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    const spec = { ...job('applied'), metadata: { name: 'applied', namespace: 'default' } };
+    const created = await objects.patch(
+      spec,
+      undefined,
+      undefined,
+      'conformance',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    expect(created.metadata?.managedFields?.[0]).toMatchObject({
+      manager: 'conformance',
+      operation: 'Apply',
+    });
+    const again = await objects.patch(
+      { ...spec, metadata: { ...spec.metadata, labels: { app: 'demo', tier: 'batch' } } },
+      undefined,
+      undefined,
+      'conformance',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    // The live object also carries the labels defaulted from the template, as on a real apiserver.
+    expect(again.metadata?.labels).toMatchObject({ app: 'demo', tier: 'batch', 'job-name': 'applied' });
+    const dry = await batch.createNamespacedJob({ namespace: 'default', body: job('dry'), dryRun: 'All' });
+    expect(dry.metadata?.uid).toBeTruthy();
+    expect(dry.metadata?.resourceVersion).toBeUndefined();
+    expect((await statusOf(batch.readNamespacedJob({ name: 'dry', namespace: 'default' }))).code).toBe(404);
+  });
+
   it('finds jobs through discovery with KubernetesObjectApi, and namespaces through CoreV1Api', async () => {
     const objects = KubernetesObjectApi.makeApiClient(kc);
     const read = await objects.read({
