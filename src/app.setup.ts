@@ -10,7 +10,6 @@ import { AuthConfig, authConfig } from './auth/auth.config';
 import { k8sConfig } from './k8s/k8s.config';
 import { appConfig } from './common/config/app.config';
 import { BODY_TYPES } from './common/body/parse-body';
-import { StatusExceptionFilter } from './common/status/status-exception.filter';
 import { documentJobBodies } from './job/job.openapi';
 
 export interface AppOptions {
@@ -52,7 +51,6 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
     { parseAs: 'string', bodyLimit: config.bodyLimitBytes },
     (_req, body, done) => done(null, body),
   );
-  app.useGlobalFilters(new StatusExceptionFilter());
   app.enableShutdownHooks();
   // On shutdown (SIGTERM), requests in flight finish and their connections then close,
   // instead of idling until the keep-alive timeout holds the exit back.

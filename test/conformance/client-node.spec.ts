@@ -204,7 +204,7 @@ describe('@kubernetes/client-node against the fake apiserver', () => {
 
   it('applies server-side and dry-runs through KubernetesObjectApi and BatchV1Api', async () => {
     const objects = KubernetesObjectApi.makeApiClient(kc);
-    const spec = { ...job('applied'), metadata: { name: 'applied', namespace: 'default' } };
+    const spec: V1Job = { ...job('applied'), metadata: { name: 'applied', namespace: 'default' } };
     const created = await objects.patch(
       spec,
       undefined,

@@ -3,29 +3,39 @@
 import { StatusCause, StatusError } from '../../k8s/status';
 import { locate, SourceNode } from './source-node';
 
-const FIELD_IN_MESSAGE: { re: RegExp; reason: string; message: (m: RegExpExecArray) => string }[] = [
-  { re: /unknown field "([^"]+)"/g, reason: 'FieldValueNotFound', message: (m) => `unknown field "${m[1]}"` },
+interface MessagePattern {
+  re: RegExp;
+  reason: string;
+  field: (m: RegExpMatchArray) => string;
+  message: (m: RegExpMatchArray) => string;
+}
+
+const FIELD_IN_MESSAGE: MessagePattern[] = [
+  {
+    re: /unknown field "([^"]+)"/g,
+    reason: 'FieldValueNotFound',
+    field: (m) => m[1],
+    message: (m) => `unknown field "${m[1]}"`,
+  },
   {
     re: /duplicate field "([^"]+)"/g,
     reason: 'FieldValueDuplicate',
+    field: (m) => m[1],
     message: (m) => `duplicate field "${m[1]}"`,
   },
   {
+    // encoding/json names the field path without list indexes; the position is then the list's.
     re: /cannot unmarshal (\S+(?: [^ ]+)?) into Go struct field \w+\.(\S+) of type (\S+)/g,
     reason: 'FieldValueTypeInvalid',
+    field: (m) => m[2],
     message: (m) => `expected ${m[3]}, got ${m[1]}`,
   },
 ];
 
 function causesFromMessage(message: string): StatusCause[] {
-  const out: StatusCause[] = [];
-  for (const { re, reason, message: text } of FIELD_IN_MESSAGE) {
-    for (const m of message.matchAll(re)) {
-      const field = re.source.startsWith('cannot') ? m[2] : m[1];
-      out.push({ reason, message: text(m), field });
-    }
-  }
-  return out;
+  return FIELD_IN_MESSAGE.flatMap(({ re, reason, field, message: text }) =>
+    [...message.matchAll(re)].map((m) => ({ reason, message: text(m), field: field(m) })),
+  );
 }
 
 /** A copy of `err` whose causes carry positions in the document `root` was parsed from. */
