@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AUTHENTICATED_GROUP, Caller } from '../auth/user-info';
 import { DeleteOptions, JobRepository, UpstreamProbe, WriteOptions } from './job.repository';
 import { KubeConnection, UpstreamReply } from './kube-connection';
+import { failureStatus, StatusError } from './status';
 
 const jobsPath = (namespace: string): string =>
   `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
@@ -26,15 +27,25 @@ export function callerHeaders(caller: Caller): Record<string, string | string[]>
 export class KubeJobRepository implements JobRepository, UpstreamProbe {
   constructor(private readonly connection: KubeConnection) {}
 
-  private async ok(reply: Promise<UpstreamReply>): Promise<UpstreamReply> {
+  private async ok(reply: Promise<UpstreamReply>, caller?: Caller): Promise<UpstreamReply> {
     const r = await reply;
     if (r.code >= 200 && r.code < 300) return r;
+    // A 401 for the gateway's own credentials is the gateway's fault, not the caller's.
+    if (r.code === 401 && !caller?.bearerToken)
+      throw new StatusError(
+        failureStatus(
+          502,
+          'InternalError',
+          "the Kubernetes apiserver did not accept the gateway's own credentials (401)",
+        ),
+      );
     throw KubeConnection.errorFor(r);
   }
 
   get(namespace: string, name: string, caller: Caller): Promise<UpstreamReply> {
     return this.ok(
       this.connection.request({ method: 'GET', path: jobPath(namespace, name) }, callerHeaders(caller)),
+      caller,
     );
   }
 
@@ -49,6 +60,7 @@ export class KubeJobRepository implements JobRepository, UpstreamProbe {
         { method: 'POST', path: jobsPath(namespace), query: { ...options }, body: JSON.stringify(job) },
         callerHeaders(caller),
       ),
+      caller,
     );
   }
 
@@ -64,6 +76,7 @@ export class KubeJobRepository implements JobRepository, UpstreamProbe {
         { method: 'DELETE', path: jobPath(namespace, name), query },
         callerHeaders(caller),
       ),
+      caller,
     );
   }
 

@@ -107,7 +107,20 @@ describe('the upstream connection', () => {
 
   it('answers 502 when the apiserver fails, and passes its 4xx Status through', async () => {
     const { server, url } = await listen((req, res) => {
-      if (req.url?.includes('/forbidden')) {
+      if (req.url?.includes('/unauthorized')) {
+        res.writeHead(401, { 'Content-Type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: 'Unauthorized',
+            reason: 'Unauthorized',
+            code: 401,
+          }),
+        );
+      } else if (req.url?.includes('/forbidden')) {
         res.writeHead(403, { 'Content-Type': 'application/json' });
         res.end(
           JSON.stringify({
@@ -154,11 +167,47 @@ describe('the upstream connection', () => {
         .get('/api/v1/_raw/job/namespace/default/name/forbidden')
         .set(TOKEN)
         .expect(403);
+      // In passthrough the token was the caller's: its 401 is theirs.
+      await http.get('/api/v1/_raw/job/namespace/default/name/unauthorized').set(TOKEN).expect(401);
       expect(forbidden.body).toMatchObject({
         reason: 'Forbidden',
         code: 403,
         details: { name: 'forbidden', kind: 'jobs' },
       });
+    } finally {
+      await gw.close();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it("answers 502 when the apiserver refuses the gateway's own credentials", async () => {
+    const { server, url } = await listen((_req, res) => {
+      res.writeHead(401, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: 'Unauthorized',
+          reason: 'Unauthorized',
+          code: 401,
+        }),
+      );
+    });
+    const gw = await gatewayOn(url, {
+      AUTH_MODE: 'token-file',
+      AUTH_TOKEN_FILE: 'examples/auth/tokens.csv',
+      AUTH_RBAC_FILE: 'examples/auth/rbac.yaml',
+    });
+    try {
+      const res = await request(gw.app.getHttpServer())
+        .get(JOB)
+        .set('Authorization', 'Bearer replace-me-bob-token')
+        .expect(502);
+      expect(res.body.message).toBe(
+        "the Kubernetes apiserver did not accept the gateway's own credentials (401)",
+      );
     } finally {
       await gw.close();
       await new Promise((r) => server.close(r));
