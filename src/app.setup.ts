@@ -7,6 +7,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AuthConfig, authConfig } from './auth/auth.config';
+import { checkAuthFiles } from './auth/auth.module';
 import { k8sConfig } from './k8s/k8s.config';
 import { appConfig } from './common/config/app.config';
 import { BODY_TYPES } from './common/body/parse-body';
@@ -29,7 +30,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
   // Every setting is checked before anything starts, so a bad value fails fast and alone.
   const config = appConfig();
   k8sConfig();
-  authConfig();
+  checkAuthFiles(authConfig());
   const logger =
     config.logLevel === 'silent'
       ? false

@@ -31,6 +31,13 @@ function policyFor(cfg: AuthConfig): RbacPolicy {
   return new RbacPolicy();
 }
 
+/** Reads the token and RBAC files once, so that a missing or broken one stops start-up before anything runs. */
+export function checkAuthFiles(cfg: AuthConfig): void {
+  if (cfg.modes.includes('dev')) return;
+  if (cfg.tokenFile) TokenFileAuthenticator.fromFile(cfg.tokenFile);
+  policyFor(cfg);
+}
+
 @Module({
   imports: [
     ConfigModule.forFeature(authConfig),

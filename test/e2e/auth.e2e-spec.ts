@@ -481,7 +481,15 @@ describe('the dev default, rate limits, security headers and CORS', () => {
       { AUTH_MODE: 'token-file', AUTH_TOKEN_FILE: '/nonexistent', AUTH_RBAC_FILE: RBAC_FILE },
       /cannot read AUTH_TOKEN_FILE/,
     ],
-  ])('refuses to start with %j', async (env, message) => {
+    [
+      { AUTH_MODE: 'token-file', AUTH_TOKEN_FILE: TOKEN_FILE, AUTH_RBAC_FILE: '/nonexistent' },
+      /cannot read AUTH_RBAC_FILE/,
+    ],
+  ])('refuses to start with %j, and leaves nothing listening', async (env, message) => {
+    const servers = (): number =>
+      process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+    const before = servers();
     await expect(startGateway(env as Record<string, string>)).rejects.toThrow(message);
+    expect(servers()).toBe(before);
   });
 });
