@@ -66,10 +66,11 @@ export function failureStatus(
 
 function orderDetails(d: StatusDetails): StatusDetails {
   const out: StatusDetails = {};
-  if (d.name !== undefined) out.name = d.name;
-  if (d.group !== undefined) out.group = d.group;
-  if (d.kind !== undefined) out.kind = d.kind;
-  if (d.uid !== undefined) out.uid = d.uid;
+  // Go omits the empty ones.
+  if (d.name) out.name = d.name;
+  if (d.group) out.group = d.group;
+  if (d.kind) out.kind = d.kind;
+  if (d.uid) out.uid = d.uid;
   if (d.causes?.length) out.causes = d.causes;
   if (d.retryAfterSeconds !== undefined) out.retryAfterSeconds = d.retryAfterSeconds;
   return out;

@@ -48,8 +48,8 @@ describe('the fake apiserver protocol', () => {
     });
     expect((await call('GET', '/version')).json).toMatchObject({
       major: '1',
-      minor: '34',
-      gitVersion: 'v1.34.0',
+      minor: '36',
+      gitVersion: 'v1.36.3',
     });
   });
 
@@ -67,7 +67,7 @@ describe('the fake apiserver protocol', () => {
       metadata: {},
       status: 'Failure',
       message:
-        "couldn't get version/kind; json parse error: invalid character 'o' looking for beginning of object key string",
+        "the object provided is unrecognized (must be of type Job): couldn't get version/kind; json parse error: invalid character 'o' looking for beginning of object key string ({oops)",
       reason: 'BadRequest',
       code: 400,
     });

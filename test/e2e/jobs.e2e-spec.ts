@@ -292,7 +292,7 @@ describe('the /api/v1/_raw/job facade', () => {
       const bad = await http.get(`${BASE}/Bad_NS/name/${'x'.repeat(64)}`).expect(400);
       expect(bad.body.details.causes.map((c: { field: string }) => c.field)).toEqual(['namespace', 'name']);
       expect(bad.body.details.causes[1].message).toBe(
-        `Invalid value: "${'x'.repeat(64)}": must be no more than 63 characters`,
+        `Invalid value: "${'x'.repeat(64)}": must be no more than 63 bytes`,
       );
     });
   });

@@ -133,6 +133,7 @@ describe('deploy/ (rendered by kubectl kustomize)', () => {
     const docs = loadAll(read('deploy/impersonation-rbac.yaml')) as Obj[];
     expect(docs[0].rules).toEqual([
       { apiGroups: [''], resources: ['users', 'groups'], verbs: ['impersonate'] },
+      { apiGroups: ['authentication.k8s.io'], resources: ['uids'], verbs: ['impersonate'] },
     ]);
   });
 });

@@ -2,7 +2,7 @@
 // envelope and the rules people trip on when they paste YAML. The apiserver stays
 // authoritative for everything else (fieldValidation=Strict by default).
 import { Expose } from 'class-transformer';
-import { isDNS1123Label, isDNS1123Subdomain, maxLenError } from '../../k8s/validation/names';
+import { isDNS1123Label, isDNS1123Subdomain, maxBytesError } from '../../k8s/validation/names';
 import {
   Check,
   isAbsent,
@@ -20,11 +20,11 @@ import {
   wrongType,
 } from '../../common/validation/k8s-check';
 
-/** Job names become the `job-name` label of their pods: a DNS subdomain of at most 63 characters. */
+/** Job names become the `job-name` label of their pods: a DNS subdomain of at most 63 bytes. */
 export function jobNameProblems(name: string): string[] {
   const msgs = isDNS1123Subdomain(name);
   if (name.length > 63 && !msgs.some((m) => m.startsWith('must be no more than')))
-    msgs.unshift(maxLenError(63));
+    msgs.unshift(maxBytesError(63));
   return msgs;
 }
 

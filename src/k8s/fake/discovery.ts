@@ -4,7 +4,7 @@ import { arrayItem, mapValue, schemaTypes } from './codec/schema';
 import { Json } from '../json';
 import { groupVersion, ResourceStrategy } from './registry/strategy';
 
-export const KUBERNETES_VERSION = { major: '1', minor: '34', gitVersion: 'v1.34.0' };
+export const KUBERNETES_VERSION = { major: '1', minor: '36', gitVersion: 'v1.36.3' };
 
 export function versionInfo(): Json {
   return {

@@ -1,4 +1,5 @@
-// Name and label rules of apimachinery's util/validation, with its exact messages.
+// Name and label rules of apimachinery's util/validation and api/validate/content, with their
+// exact messages. Label keys and values are checked by the content package, which counts bytes.
 // Each function returns the list of problems; empty means valid.
 
 const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
@@ -12,6 +13,8 @@ const qualifiedName = new RegExp(`^${QNAME_FMT}$`);
 const labelValue = new RegExp(`^${LABEL_VALUE_FMT}$`);
 
 export const maxLenError = (n: number): string => `must be no more than ${n} characters`;
+export const maxBytesError = (n: number): string => `must be no more than ${n} bytes`;
+const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 const EMPTY_ERROR = 'must be non-empty';
 
 export function regexError(msg: string, fmt: string, ...examples: string[]): string {
@@ -43,9 +46,9 @@ export function isDNS1123Label(value: string): string[] {
   return errs;
 }
 
-export function isDNS1123Subdomain(value: string): string[] {
+export function isDNS1123Subdomain(value: string, tooLong = maxLenError): string[] {
   const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
+  if (value.length > 253) errs.push(tooLong(253));
   if (!dns1123Subdomain.test(value))
     errs.push(regexError(SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
   return errs;
@@ -61,14 +64,14 @@ export function isQualifiedName(value: string): string[] {
     const prefix = parts[0];
     name = parts[1];
     if (!prefix) errs.push(`prefix part ${EMPTY_ERROR}`);
-    else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
+    else errs.push(...isDNS1123Subdomain(prefix, maxBytesError).map((m) => `prefix part ${m}`));
   } else {
     return [
-      `a qualified name ${regexError(QNAME_MSG, QNAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+      `a valid label key ${regexError(QNAME_MSG, QNAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
     ];
   }
   if (!name) errs.push(`name part ${EMPTY_ERROR}`);
-  else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
+  else if (bytes(name) > 63) errs.push(`name part ${maxBytesError(63)}`);
   if (!qualifiedName.test(name))
     errs.push(`name part ${regexError(QNAME_MSG, QNAME_FMT, 'MyName', 'my.name', '123-abc')}`);
   return errs;
@@ -76,7 +79,7 @@ export function isQualifiedName(value: string): string[] {
 
 export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
+  if (bytes(value) > 63) errs.push(maxBytesError(63));
   if (!labelValue.test(value))
     errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
   return errs;

@@ -2,7 +2,7 @@
 // YAML or JSON, strict or lenient, wrong kinds and wrong types as BadRequest.
 import { JsonSyntaxError, parseJson } from '../../../common/body/json-parse';
 import { DEFAULT_YAML_LIMITS, DocumentError, parseYaml } from '../../../common/body/yaml-source';
-import { errors } from '../../status';
+import { errors, StatusError } from '../../status';
 import { decodeAs } from '../codec/decode';
 import { decodeProtobuf, ProtobufError } from '../codec/protobuf';
 import { isObject, Json } from '../../json';
@@ -65,8 +65,28 @@ export function decodeObject(
   strategy: ResourceStrategy,
   validation: FieldValidation,
 ): Decoded {
-  const { value, duplicates } = parseDocument(body, format);
-  return decodeValue(value, duplicates, strategy, validation);
+  let parsed: Parsed;
+  try {
+    parsed = parseDocument(body, format);
+    // A JSON null decodes into the empty object, as Go's decoder leaves its target alone.
+    if (parsed.value === null) parsed = { ...parsed, value: {} };
+    if (!isObject(parsed.value)) decodeValue(parsed.value, [], strategy, validation);
+  } catch (e) {
+    // Before the kind is known the handler names the type it wanted and the start of the body.
+    if (!(e instanceof StatusError) || format === 'protobuf') throw e;
+    throw errors.badRequest(
+      `the object provided is unrecognized (must be of type ${strategy.info.kind}): ${e.message} (${summarizeData(body, 30)})`,
+    );
+  }
+  return decodeValue(parsed.value, parsed.duplicates, strategy, validation);
+}
+
+/** The apiserver's summary of a body it could not decode: text if it looks like JSON, else hex. */
+function summarizeData(data: Buffer, maxLength: number): string {
+  if (data.length === 0) return '<empty>';
+  const more = data.length > maxLength ? ' ...' : '';
+  const head = data.subarray(0, maxLength);
+  return (data[0] === 0x7b ? head.toString('utf8') : head.toString('hex')) + more;
 }
 
 export function decodeValue(

@@ -1,5 +1,5 @@
 // Content negotiation as the apiserver does it (apiserver/pkg/endpoints/handlers/negotiation).
-import { errors } from '../../status';
+import { errors, failureStatus, StatusError } from '../../status';
 
 export const ACCEPTED_BODY_TYPES = [
   'application/json',
@@ -37,7 +37,8 @@ export function patchType(contentType: string | undefined): PatchType {
     case 'application/apply-patch+yaml':
       return 'apply';
     default:
-      throw errors.unsupportedMediaType(PATCH_TYPES);
+      // The route's content-type filter answers before the patch handler sees the request.
+      throw new StatusError(failureStatus(415, 'UnsupportedMediaType', '415: Unsupported Media Type', {}));
   }
 }
 

@@ -23,7 +23,8 @@ function dryRunErrors(values: string[]): FieldError[] {
   return [field.notSupported(Path.root('dryRun'), values, ['All'])];
 }
 
-const prefixFromUserAgent = (ua: string): string => ua.split('/')[0];
+/** The field manager of a write that names none: the user agent's first part, else "unknown". */
+const prefixFromUserAgent = (ua: string): string => ua.split('/')[0] || 'unknown';
 
 export function writeOptions(
   kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions',

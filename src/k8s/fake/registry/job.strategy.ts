@@ -199,7 +199,8 @@ export const jobStrategy: ResourceStrategy = {
       name: 'Completions',
       type: 'string',
       format: '',
-      description: 'The successful completion count of the job',
+      description:
+        'The number of pods which reached phase Succeeded. The value increases monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed jobs.',
       priority: 0,
     },
     {
@@ -236,7 +237,7 @@ export const jobStrategy: ResourceStrategy = {
       type: 'string',
       format: '',
       description:
-        'Selector is a label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors',
+        'A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors',
       priority: 1,
     },
   ],

@@ -1,6 +1,6 @@
 // The parts of pkg/apis/core/validation ValidatePodTemplateSpec that a Job template meets
 // most: labels, containers, volumes, policies. Paths and messages as the apiserver writes them.
-import { str } from '../../json';
+import { isObject, str } from '../../json';
 import { field, FieldError, Path } from '../../validation/field';
 import { validateAnnotations, validateLabels } from '../../validation/object-meta';
 import { isDNS1123Label, isDNS1123Subdomain } from '../../validation/names';
@@ -39,6 +39,47 @@ function validateVolumes(volumes: Json[], p: Path): FieldError[] {
   return errs;
 }
 
+// ContainerRestartRules (on by default): a regular container may carry its own restart policy and rules.
+const CONTAINER_RESTART_POLICIES = ['Always', 'Never', 'OnFailure'];
+const RESTART_RULE_ACTIONS = ['Restart'];
+const RESTART_RULE_OPERATORS = ['In', 'NotIn'];
+
+function validateContainerRestartPolicy(c: Json, p: Path): FieldError[] {
+  const errs: FieldError[] = [];
+  const rules = list(c.restartPolicyRules);
+  if (c.restartPolicy === undefined || c.restartPolicy === null) {
+    if (rules.length)
+      errs.push(
+        field.required(p.child('restartPolicy'), 'must specify restartPolicy when restart rules are used'),
+      );
+  } else if (!CONTAINER_RESTART_POLICIES.includes(str(c.restartPolicy))) {
+    errs.push(field.notSupported(p.child('restartPolicy'), c.restartPolicy, CONTAINER_RESTART_POLICIES));
+  }
+  if (rules.length > 20) errs.push(field.tooMany(p.child('restartPolicyRules'), rules.length, 20));
+  rules.forEach((rule, i) => {
+    const rp = p.child('restartPolicyRules').index(i);
+    if (!RESTART_RULE_ACTIONS.includes(str(rule.action)))
+      errs.push(field.notSupported(rp.child('action'), rule.action ?? '', RESTART_RULE_ACTIONS));
+    const codes = isObject(rule.exitCodes) ? rule.exitCodes : undefined;
+    if (!codes) {
+      errs.push(field.required(rp.child('exitCodes'), 'must be specified'));
+      return;
+    }
+    if (!RESTART_RULE_OPERATORS.includes(str(codes.operator)))
+      errs.push(
+        field.notSupported(
+          rp.child('exitCodes').child('operator'),
+          codes.operator ?? '',
+          RESTART_RULE_OPERATORS,
+        ),
+      );
+    const values = Array.isArray(codes.values) ? codes.values : [];
+    if (values.length > 255)
+      errs.push(field.tooMany(rp.child('exitCodes').child('values'), values.length, 255));
+  });
+  return errs;
+}
+
 function validateContainer(c: Json, p: Path, names: Set<string>, init: boolean): FieldError[] {
   const errs: FieldError[] = [];
   const name = str(c.name);
@@ -47,8 +88,7 @@ function validateContainer(c: Json, p: Path, names: Set<string>, init: boolean):
   if (name && names.has(name)) errs.push(field.duplicate(p.child('name'), name));
   names.add(name);
   if (!c.image) errs.push(field.required(p.child('image'), ''));
-  if (!init && c.restartPolicy !== undefined)
-    errs.push(field.forbidden(p.child('restartPolicy'), 'may not be set for non-init containers'));
+  if (!init) errs.push(...validateContainerRestartPolicy(c, p));
   errs.push(
     ...oneOf(c.terminationMessagePolicy, p.child('terminationMessagePolicy'), TERMINATION_MESSAGE_POLICIES),
   );

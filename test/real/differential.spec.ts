@@ -1,0 +1,414 @@
+// The fake apiserver and a real kube-apiserver get the same requests; what a client sees must agree
+// but for the allow-list in normalize.ts. The real one is the expected side of every comparison.
+import { INVALID_JOBS, Json, jobWith } from '../fixtures/invalid-jobs';
+import { normalize } from './normalize';
+import { fakeTarget, realTarget, Reply, Target } from './target';
+
+const NS = 'differential';
+const JOBS = `/apis/batch/v1/namespaces/${NS}/jobs`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function job(name: string, mutate: Parameters<typeof jobWith>[0] = () => undefined): Json {
+  const j = jobWith(mutate);
+  const meta = j.metadata as Json;
+  meta.namespace = NS;
+  if (name) meta.name = name;
+  return j;
+}
+
+/** What a client sees of a reply: status code, Warning headers and the body. */
+function seen(r: Reply, generated: string[] = []) {
+  return normalize({ code: r.status, warning: r.headers.warning ?? null, body: r.json ?? r.text }, generated);
+}
+
+describe('the fake and a real kube-apiserver answer alike', () => {
+  let fake: Target;
+  let real: Target;
+  const both = async <T>(fn: (t: Target) => Promise<T>): Promise<[fake: T, real: T]> => [
+    await fn(fake),
+    await fn(real),
+  ];
+  /** Runs fn on both and expects the fake to show what the real one shows. */
+  const agree = async (fn: (t: Target) => Promise<Reply>, generated?: (r: Reply) => string[]) => {
+    const [f, r] = await both(fn);
+    expect(seen(f, generated?.(f))).toEqual(seen(r, generated?.(r)));
+    return [f, r] as const;
+  };
+
+  beforeAll(async () => {
+    fake = await fakeTarget();
+    real = realTarget();
+    await both((t) => t.call('POST', '/api/v1/namespaces', { metadata: { name: NS } }));
+  });
+  afterAll(async () => {
+    await both((t) => t.call('DELETE', `/api/v1/namespaces/${NS}`));
+    await fake.close();
+  });
+
+  describe('create and read', () => {
+    it('defaults a minimal Job and sets the server metadata alike', async () => {
+      await agree((t) =>
+        t.call(
+          'POST',
+          JOBS,
+          job('minimal', ({ metadata }) => (metadata.labels = { app: 'x' })),
+        ),
+      );
+    });
+
+    it('defaults a Job sent as YAML alike', async () => {
+      const yaml = [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'metadata: {name: from-yaml}',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      restartPolicy: OnFailure',
+        '      containers: [{name: c, image: "registry.example/app"}]',
+      ].join('\n');
+      await agree((t) => t.call('POST', JOBS, yaml, { 'Content-Type': 'application/yaml' }));
+    });
+
+    it('keeps every field of a full Job alike', async () => {
+      await agree((t) =>
+        t.call(
+          'POST',
+          JOBS,
+          job('full', ({ metadata, spec, pod, container }) => {
+            metadata.labels = { app: 'full' };
+            metadata.annotations = { note: 'x' };
+            Object.assign(spec, {
+              completions: 4,
+              parallelism: 2,
+              completionMode: 'Indexed',
+              backoffLimitPerIndex: 1,
+              maxFailedIndexes: 2,
+              activeDeadlineSeconds: 600,
+              ttlSecondsAfterFinished: 60,
+              suspend: true,
+              podFailurePolicy: {
+                rules: [
+                  { action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } },
+                  { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] },
+                ],
+              },
+            });
+            Object.assign(pod, {
+              restartPolicy: 'Never',
+              nodeSelector: { disk: 'ssd' },
+              initContainers: [{ name: 'init', image: 'busybox:latest', command: ['true'] }],
+            });
+            Object.assign(container, {
+              image: 'busybox',
+              command: ['sh', '-c'],
+              args: ['echo $JOB_COMPLETION_INDEX'],
+              env: [{ name: 'A', value: '1' }],
+              ports: [{ containerPort: 8080 }],
+              resources: { limits: { cpu: '500m', memory: '64Mi' } },
+            });
+          }),
+        ),
+      );
+    });
+
+    it('generates names from generateName alike', async () => {
+      const body = job('', ({ metadata }) => {
+        delete metadata.name;
+        metadata.generateName = 'gen-';
+      });
+      await agree(
+        (t) => t.call('POST', JOBS, body),
+        (r) => [String(r.json?.metadata?.name)],
+      );
+    });
+
+    it('returns the stored Job on GET alike, status aside (the fake runs no job controller)', async () => {
+      const [f, r] = await both((t) => t.call('GET', `${JOBS}/full`));
+      delete f.json.status;
+      delete r.json.status;
+      expect(seen(f)).toEqual(seen(r));
+    });
+
+    it('answers a dry run without storing anything, alike', async () => {
+      await agree((t) => t.call('POST', `${JOBS}?dryRun=All`, job('dry')));
+      await agree((t) => t.call('GET', `${JOBS}/dry`));
+    });
+
+    it('lists with label and field selectors and pages alike', async () => {
+      const names = (r: Reply) =>
+        (r.json.items as { metadata: { name: string } }[]).map((i) => i.metadata.name);
+      const [f1, r1] = await both((t) => t.call('GET', `${JOBS}?labelSelector=app%3Dfull`));
+      expect(names(f1)).toEqual(names(r1));
+      const [f2, r2] = await both((t) => t.call('GET', `${JOBS}?fieldSelector=metadata.name%3Dminimal`));
+      expect(names(f2)).toEqual(names(r2));
+      const [f3, r3] = await both((t) => t.call('GET', `${JOBS}?limit=1`));
+      expect(names(f3)).toEqual(names(r3));
+      expect(Object.keys(f3.json.metadata).sort()).toEqual(Object.keys(r3.json.metadata).sort());
+      expect(f3.json.metadata.remainingItemCount).toBe(r3.json.metadata.remainingItemCount);
+      await agree((t) => t.call('GET', `${JOBS}?labelSelector=a%20in%20(`));
+      await agree((t) => t.call('GET', `${JOBS}?fieldSelector=spec.parallelism%3D1`));
+    });
+
+    it('serves the batch/v1 discovery document alike', async () => {
+      // The fake serves Jobs only; the entries it does serve must be the real ones.
+      const [f, r] = await both((t) => t.call('GET', '/apis/batch/v1'));
+      const jobs = (x: Reply) =>
+        (x.json.resources as { name: string }[]).filter((e) => e.name.startsWith('jobs'));
+      expect(jobs(f)).toEqual(jobs(r));
+      expect({ ...f.json, resources: [] }).toEqual({ ...r.json, resources: [] });
+      await agree((t) => t.call('GET', '/apis/batch'));
+    });
+
+    it('renders a Table for kubectl get alike', async () => {
+      const [f, r] = await both((t) =>
+        t.call('GET', `${JOBS}/minimal`, undefined, {
+          Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+        }),
+      );
+      expect(normalize(f.json.columnDefinitions)).toEqual(normalize(r.json.columnDefinitions));
+      expect(f.json.rows[0].cells[0]).toEqual(r.json.rows[0].cells[0]);
+    });
+  });
+
+  describe('errors', () => {
+    it('404 for a missing Job and for a missing namespace', async () => {
+      await agree((t) => t.call('GET', `${JOBS}/missing`));
+      await agree((t) => t.call('POST', '/apis/batch/v1/namespaces/nowhere/jobs', job('x')));
+    });
+
+    it('409 AlreadyExists', async () => {
+      await agree((t) => t.call('POST', JOBS, job('minimal')));
+    });
+
+    it('409 Conflict on a stale resourceVersion', async () => {
+      await agree(async (t) => {
+        const current = (await t.call('GET', `${JOBS}/full`)).json;
+        await t.call(
+          'PATCH',
+          `${JOBS}/full`,
+          { metadata: { labels: { bump: '1' } } },
+          {
+            'Content-Type': 'application/merge-patch+json',
+          },
+        );
+        return t.call('PUT', `${JOBS}/full`, current);
+      });
+    });
+
+    it('422 on an immutable field and on a changed completions', async () => {
+      await agree((t) =>
+        t.call(
+          'PATCH',
+          `${JOBS}/minimal`,
+          { spec: { completions: 3 } },
+          { 'Content-Type': 'application/merge-patch+json' },
+        ),
+      );
+      await agree((t) =>
+        t.call(
+          'PATCH',
+          `${JOBS}/minimal`,
+          [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'other' }],
+          { 'Content-Type': 'application/json-patch+json' },
+        ),
+      );
+    });
+
+    it('400 for malformed JSON and YAML', async () => {
+      await agree((t) => t.call('POST', JOBS, '{"apiVersion": "batch/v1", "kind": "Job", oops'));
+      await agree((t) =>
+        t.call('POST', JOBS, 'kind: Job\n  bad: [indent', { 'Content-Type': 'application/yaml' }),
+      );
+      await agree((t) => t.call('POST', JOBS, '[]'));
+    });
+
+    it('strict decoding: unknown and duplicate fields', async () => {
+      const unknown = JSON.stringify(job('strict', ({ spec }) => (spec.foo = 1)));
+      await agree((t) => t.call('POST', `${JOBS}?fieldValidation=Strict`, unknown));
+      await agree((t) => t.call('POST', `${JOBS}?fieldValidation=Warn&dryRun=All`, unknown));
+      await agree((t) => t.call('POST', `${JOBS}?fieldValidation=Ignore&dryRun=All`, unknown));
+      const dup = unknown.replace('"kind":"Job"', '"kind":"Job","kind":"Job"');
+      await agree((t) => t.call('POST', `${JOBS}?fieldValidation=Strict`, dup));
+      await agree((t) => t.call('POST', `${JOBS}?fieldValidation=Maybe`, job('x')));
+    });
+
+    it('400 when the body names another namespace', async () => {
+      await agree((t) =>
+        t.call(
+          'POST',
+          JOBS,
+          job('x', ({ metadata }) => (metadata.namespace = 'other')),
+        ),
+      );
+    });
+
+    it('415 for an unknown content type and 405 for an unsupported verb', async () => {
+      await agree((t) => t.call('POST', JOBS, 'x', { 'Content-Type': 'text/xml' }));
+      await agree((t) => t.call('PATCH', `${JOBS}/minimal`, '{}', { 'Content-Type': 'application/json' }));
+      await agree((t) => t.call('PUT', JOBS, job('x')));
+    });
+
+    it('413 for a body over 3 MiB', async () => {
+      const big = job(
+        'big',
+        ({ metadata }) => (metadata.annotations = { big: 'x'.repeat(3.2 * 1024 * 1024) }),
+      );
+      const [f, r] = await both((t) => t.call('POST', JOBS, big));
+      expect(f.status).toBe(r.status);
+      expect(normalize(f.json)).toEqual(normalize(r.json));
+    });
+
+    it('409 when a delete precondition fails', async () => {
+      await agree((t) =>
+        t.call('DELETE', `${JOBS}/minimal`, {
+          preconditions: { uid: '00000000-0000-0000-0000-000000000000' },
+        }),
+      );
+    });
+  });
+
+  describe(`a corpus of ${INVALID_JOBS.length} invalid Jobs`, () => {
+    it.each(INVALID_JOBS)('%s', async (_name, mutate) => {
+      await agree((t) => t.call('POST', `${JOBS}?dryRun=All`, job('', mutate)));
+    });
+  });
+
+  describe('writes', () => {
+    it('merge, JSON and strategic-merge patches alike', async () => {
+      await agree((t) =>
+        t.call(
+          'PATCH',
+          `${JOBS}/minimal`,
+          { metadata: { labels: { merged: 'yes' } }, spec: { parallelism: 2 } },
+          {
+            'Content-Type': 'application/merge-patch+json',
+          },
+        ),
+      );
+      await agree((t) =>
+        t.call(
+          'PATCH',
+          `${JOBS}/minimal`,
+          [{ op: 'add', path: '/metadata/annotations', value: { a: 'b' } }],
+          {
+            'Content-Type': 'application/json-patch+json',
+          },
+        ),
+      );
+      await agree((t) =>
+        t.call(
+          'PATCH',
+          `${JOBS}/minimal`,
+          { spec: { template: { spec: { containers: [{ name: 'main', image: 'busybox:1.37' }] } } } },
+          { 'Content-Type': 'application/strategic-merge-patch+json' },
+        ),
+      );
+    });
+
+    it('server-side apply alike', async () => {
+      const applied = job('applied', ({ metadata }) => (metadata.labels = { via: 'apply' }));
+      await agree((t) =>
+        t.call('PATCH', `${JOBS}/applied?fieldManager=differential`, applied, {
+          'Content-Type': 'application/apply-patch+yaml',
+        }),
+      );
+    });
+
+    it('writes the status subresource alike', async () => {
+      await agree(async (t) => {
+        const current = (await t.call('GET', `${JOBS}/applied`)).json;
+        current.status = { ...(current.status ?? {}), active: 0 };
+        current.spec.parallelism = 7;
+        return t.call('PUT', `${JOBS}/applied/status`, current);
+      });
+    });
+  });
+
+  describe('delete', () => {
+    for (const policy of ['Background', 'Foreground', 'Orphan']) {
+      it(`answers a delete with propagationPolicy ${policy} alike, and the Job goes`, async () => {
+        const name = `del-${policy.toLowerCase()}`;
+        await both((t) =>
+          t.call(
+            'POST',
+            JOBS,
+            job(name, ({ spec }) => (spec.suspend = true)),
+          ),
+        );
+        await agree((t) => t.call('DELETE', `${JOBS}/${name}`, { propagationPolicy: policy }));
+        for (const t of [fake, real]) {
+          for (let i = 0; (await t.call('GET', `${JOBS}/${name}`)).status !== 404; i++) {
+            if (i > 100) throw new Error(`${t.name}: ${name} still there`);
+            await sleep(100);
+          }
+        }
+      });
+    }
+
+    it('deletes a collection alike', async () => {
+      await both((t) =>
+        t.call(
+          'POST',
+          JOBS,
+          job('coll-1', ({ metadata }) => (metadata.labels = { coll: 'y' })),
+        ),
+      );
+      const [f, r] = await both((t) => t.call('DELETE', `${JOBS}?labelSelector=coll%3Dy`));
+      expect(normalize({ ...f.json, items: undefined })).toEqual(normalize({ ...r.json, items: undefined }));
+    });
+  });
+
+  it('streams watch events alike', async () => {
+    const sequence = async (t: Target) => {
+      const list = await t.call('GET', `${JOBS}?labelSelector=watched%3Dyes`);
+      const w = t.watch(
+        `${JOBS}?watch=1&labelSelector=watched%3Dyes&resourceVersion=${list.json.metadata.resourceVersion}`,
+      );
+      await sleep(300);
+      const body = job('watched', ({ metadata, spec }) => {
+        metadata.labels = { watched: 'yes' };
+        spec.suspend = true;
+      });
+      await t.call('POST', JOBS, body);
+      await t.call(
+        'PATCH',
+        `${JOBS}/watched`,
+        { metadata: { annotations: { step: '2' } } },
+        {
+          'Content-Type': 'application/merge-patch+json',
+        },
+      );
+      await t.call('DELETE', `${JOBS}/watched`);
+      await sleep(1500);
+      w.stop();
+      // The real job controller writes status (the Suspended condition) in between; the fake has none.
+      let last = '';
+      return w
+        .events()
+        .map((e) => {
+          const { status: _status, ...rest } = e.object;
+          return {
+            type: e.type,
+            object: normalize({
+              ...rest,
+              metadata: {
+                ...rest.metadata,
+                managedFields: undefined,
+                resourceVersion: undefined,
+                generation: undefined,
+              },
+            }),
+          };
+        })
+        .filter((e) => {
+          const key = JSON.stringify(e);
+          const keep = key !== last;
+          last = key;
+          return keep;
+        });
+    };
+    const [f, r] = await both(sequence);
+    expect(f).toEqual(r);
+  });
+});
