@@ -88,6 +88,8 @@ export function isStatus(value: unknown): value is Status {
 /** An error that is answered with a Status body and its code. */
 export class StatusError extends Error {
   readonly headers: Record<string, string>;
+  /** Warnings raised before the request failed; the apiserver still sends them. */
+  readonly warnings: string[] = [];
 
   constructor(
     readonly status: Status,

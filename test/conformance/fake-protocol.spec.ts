@@ -101,7 +101,7 @@ describe('the fake apiserver protocol', () => {
       'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loose": supported values: "", "Ignore", "Strict", "Warn"',
     );
     expect((await call('GET', `${JOBS}?fieldSelector=spec.parallelism=1`)).json.message).toBe(
-      'field label "spec.parallelism" not supported for batchv1.Job',
+      'field label "spec.parallelism" not supported for Job',
     );
   });
 

@@ -12,6 +12,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -70,7 +71,14 @@ export function httpsGet(url: string, token: string, ca?: Buffer): Promise<{ sta
   return new Promise((ok, fail) => {
     const req = request(
       url,
-      { headers: { Authorization: `Bearer ${token}` }, ca, rejectUnauthorized: !!ca, timeout: 5000 },
+      {
+        headers: { Authorization: `Bearer ${token}` },
+        ca,
+        rejectUnauthorized: !!ca,
+        timeout: 5000,
+        // No pooled connection outlives the cluster.
+        agent: false,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -123,9 +131,11 @@ export async function startRealCluster(): Promise<RealCluster> {
     // Reverse order: the clients before the apiserver, etcd last.
     for (const c of [...children].reverse()) {
       if (c.exitCode !== null || c.signalCode !== null) continue;
+      let timer: NodeJS.Timeout | undefined;
       const gone = new Promise((r) => c.once('exit', r));
       c.kill('SIGTERM');
-      await Promise.race([gone, sleep(5000)]);
+      await Promise.race([gone, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
       if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     }
     process.removeListener('exit', onExit);
@@ -186,7 +196,16 @@ export async function startRealCluster(): Promise<RealCluster> {
       '--unsafe-no-fsync',
       '--log-level=warn',
     ]);
-    await waitFor('etcd', async () => (await fetch(`${etcdUrl}/health`)).ok);
+    await waitFor(
+      'etcd',
+      () =>
+        new Promise<boolean>((ok, fail) =>
+          httpGet(`${etcdUrl}/health`, { agent: false }, (res) => {
+            res.resume();
+            ok(res.statusCode === 200);
+          }).on('error', fail),
+        ),
+    );
 
     const server = `https://127.0.0.1:${apiPort}`;
     const certDir = join(dir, 'certs');

@@ -3,23 +3,51 @@
 //  - uid values (random per object),
 //  - timestamps (when the request ran),
 //  - resourceVersion numbers (each store counts its own writes),
-//  - the random suffix of a name made from generateName.
+//  - the random suffix of a name made from generateName,
+//  - the words of a YAML syntax error after "yaml: line N:" (go-yaml's parser there, js-yaml's
+//    here; the line agrees),
+//  - what the real job controller writes: a Job's status and its managedFields entry
+//    (the fake runs no controllers yet).
 const UID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const RV_KEYS = new Set(['resourceVersion']);
 
+const CONTROLLER = 'kube-controller-manager';
+
+/** A Job without what the job controller wrote into it. */
+function withoutController(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutController);
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  if (o.kind === 'List' || o.kind === 'JobList') return { ...o, items: withoutController(o.items) };
+  if (o.kind === 'Status' && o.details) return o;
+  if (o.object) return { ...o, object: withoutController(o.object) };
+  if (o.body) return { ...o, body: withoutController(o.body) };
+  if (o.kind !== 'Job') return o;
+  const meta = o.metadata as Record<string, unknown> | undefined;
+  const managed = (meta?.managedFields as { manager: string }[] | undefined)?.filter(
+    (e) => e.manager !== CONTROLLER,
+  );
+  const { status: _status, ...rest } = o;
+  return { ...rest, metadata: { ...meta, ...(managed ? { managedFields: managed } : {}) } };
+}
+
 export function normalize(value: unknown, generated: string[] = []): unknown {
-  if (Array.isArray(value)) return value.map((v) => normalize(v, generated));
+  return normalizeValue(withoutController(value), generated);
+}
+
+function normalizeValue(value: unknown, generated: string[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => normalizeValue(v, generated));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = RV_KEYS.has(k) && typeof v === 'string' && v !== '' ? '<rv>' : normalize(v, generated);
+      out[k] = RV_KEYS.has(k) && typeof v === 'string' && v !== '' ? '<rv>' : normalizeValue(v, generated);
     }
     return out;
   }
   if (typeof value !== 'string') return value;
   if (TIME.test(value)) return '<time>';
-  let s = value.replace(UID, '<uid>');
+  let s = value.replace(UID, '<uid>').replace(/(yaml: line \d+): [^(]*\(/, '$1: <syntax error> (');
   for (const name of generated) s = s.split(name).join(`${name.slice(0, -5)}<random>`);
   return s;
 }

@@ -1,7 +1,7 @@
 // One apiserver under test, the bundled fake or the real one, spoken to over HTTP(S) the same way.
 import { readFileSync } from 'node:fs';
-import { request as httpRequest, IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { join, resolve } from 'node:path';
 import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
 import { RealClusterInfo } from '../real-cluster/launcher';
@@ -33,17 +33,22 @@ function target(
   server: string,
   token: string,
   ca?: Buffer,
-  close = async () => {},
+  stop = async () => {},
 ): Target {
+  const secure = server.startsWith('https:');
+  const agent = secure ? new HttpsAgent({ keepAlive: true, ca }) : new HttpAgent({ keepAlive: true });
   const send = (method: string, path: string, headers: Record<string, string>) => {
     const url = new URL(path, server);
-    const options = { method, headers: { Authorization: `Bearer ${token}`, ...headers }, ca };
-    return url.protocol === 'https:' ? httpsRequest(url, options) : httpRequest(url, options);
+    const options = { method, headers: { Authorization: `Bearer ${token}`, ...headers }, agent };
+    return secure ? httpsRequest(url, options) : httpRequest(url, options);
   };
   return {
     name,
     server,
-    close,
+    async close() {
+      agent.destroy();
+      await stop();
+    },
     call(method, path, body, headers = {}) {
       const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
       return new Promise((ok, fail) => {

@@ -1,7 +1,10 @@
-// A best-effort metadata.managedFields: which fields a manager set, in the FieldsV1
-// notation (f:<field>, k:{<merge key>}, v:<value>, "." for the node itself).
+// metadata.managedFields as the apiserver's field manager keeps them (apimachinery
+// util/managedfields over structured-merge-diff): an Update gives its manager the fields it
+// added or changed and takes them from everyone else; an Apply owns exactly what it applied.
+// Field sets are written in the FieldsV1 notation: f:<field>, k:{<merge key>}, v:<value>, and
+// "." for a node that is itself a member and also has members below it.
 import { arrayItem, schemaTypes } from './codec/schema';
-import { isObject, Json, own } from '../json';
+import { deepEqual, isObject, Json, own } from '../json';
 
 const LIST_KEYS: Record<string, string[]> = {
   'V1PodSpec.containers': ['name'],
@@ -13,57 +16,176 @@ const LIST_KEYS: Record<string, string[]> = {
   'V1Container.volumeMounts': ['mountPath'],
   'V1ObjectMeta.ownerReferences': ['uid'],
   'V1JobStatus.conditions': ['type'],
+  'V1NamespaceStatus.conditions': ['type'],
 };
 const SET_LISTS = new Set(['V1ObjectMeta.finalizers']);
-const IGNORED_META = new Set([
+/** Maps the schema marks +mapType=atomic: owned whole, like a scalar. */
+const ATOMIC_MAPS = new Set(['V1PodSpec.nodeSelector']);
+/** Never tracked (stripmeta.go). */
+const STRIPPED_META = new Set([
   'name',
   'namespace',
-  'uid',
-  'resourceVersion',
-  'generation',
   'creationTimestamp',
-  'managedFields',
   'selfLink',
-  'generateName',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
+  'uid',
+  'clusterName',
+  'generation',
+  'managedFields',
+  'resourceVersion',
 ]);
 
-function fieldsOf(value: unknown, typeName: string | undefined, top: boolean): Json {
-  const out: Json = {};
+/** A set of field paths, as a tree. */
+interface FieldSet {
+  member: boolean;
+  children: Map<string, FieldSet>;
+}
+const emptySet = (member = false): FieldSet => ({ member, children: new Map() });
+
+type Shape =
+  | { kind: 'leaf' }
+  | { kind: 'struct'; type: string }
+  | { kind: 'map' }
+  | { kind: 'assoc'; type: string | undefined; keys: string[] }
+  | { kind: 'set' };
+
+function shapeOf(parent: string | undefined, key: string, value: unknown): Shape {
+  const t = parent ? own(schemaTypes[parent]?.properties ?? {}, key)?.type : undefined;
+  const at = `${parent}.${key}`;
+  const keys = own(LIST_KEYS, at);
+  if (Array.isArray(value) && keys) return { kind: 'assoc', type: t ? arrayItem(t) : undefined, keys };
+  if (Array.isArray(value) && SET_LISTS.has(at)) return { kind: 'set' };
+  if (isObject(value) && t && /^[A-Z]/.test(t)) return { kind: 'struct', type: t };
+  if (isObject(value) && t?.startsWith('{ [key: string]') && !ATOMIC_MAPS.has(at)) return { kind: 'map' };
+  return { kind: 'leaf' };
+}
+
+const itemKey = (el: Json, keys: string[]): string => {
+  const key: Json = {};
+  for (const k of keys) if (el[k] !== undefined) key[k] = el[k];
+  return `k:${JSON.stringify(key)}`;
+};
+
+/** The fields of a struct value, each under its f: name, with the shape it has there. */
+function fieldsOf(value: unknown, type: string | undefined, skip: (k: string) => boolean) {
+  const out = new Map<string, { value: unknown; shape: Shape }>();
   if (!isObject(value)) return out;
-  const schema = typeName ? schemaTypes[typeName] : undefined;
   for (const [k, v] of Object.entries(value)) {
-    if (top && (k === 'kind' || k === 'apiVersion' || k === 'status')) continue;
-    if (typeName === 'V1ObjectMeta' && IGNORED_META.has(k)) continue;
-    const t = schema ? own(schema.properties, k)?.type : undefined;
-    const listKey = `${typeName}.${k}`;
-    const item = t ? arrayItem(t) : undefined;
-    const listKeys = own(LIST_KEYS, listKey);
-    if (Array.isArray(v) && listKeys) {
-      const entries: Json = {};
-      for (const el of v) {
-        if (!isObject(el)) continue;
-        const key: Json = {};
-        for (const kk of listKeys) if (el[kk] !== undefined) key[kk] = el[kk];
-        entries[`k:${JSON.stringify(key)}`] = { '.': {}, ...fieldsOf(el, item, false) };
-      }
-      out[`f:${k}`] = entries;
-    } else if (Array.isArray(v) && SET_LISTS.has(listKey)) {
-      const entries: Json = { '.': {} };
-      for (const el of v) entries[`v:${JSON.stringify(el)}`] = {};
-      out[`f:${k}`] = entries;
-    } else if (isObject(v) && t && /^[A-Z]/.test(t)) {
-      out[`f:${k}`] = fieldsOf(v, t, false);
-    } else if (isObject(v) && t && t.startsWith('{ [key: string]')) {
-      const entries: Json = { '.': {} };
-      for (const mk of Object.keys(v)) entries[`f:${mk}`] = {};
-      out[`f:${k}`] = entries;
-    } else {
-      out[`f:${k}`] = {};
-    }
+    if (v === undefined || skip(k)) continue;
+    if (type === 'V1ObjectMeta' && STRIPPED_META.has(k)) continue;
+    out.set(`f:${k}`, { value: v, shape: shapeOf(type, k, v) });
   }
   return out;
+}
+
+function elementsOf(value: unknown, shape: Shape): Map<string, { value: unknown; shape: Shape }> {
+  const out = new Map<string, { value: unknown; shape: Shape }>();
+  if (shape.kind === 'map' && isObject(value))
+    for (const [k, v] of Object.entries(value)) out.set(`f:${k}`, { value: v, shape: { kind: 'leaf' } });
+  if (shape.kind === 'assoc' && Array.isArray(value))
+    for (const el of value)
+      if (isObject(el))
+        out.set(itemKey(el, shape.keys), { value: el, shape: { kind: 'struct', type: shape.type ?? '' } });
+  if (shape.kind === 'set' && Array.isArray(value))
+    for (const el of value) out.set(`v:${JSON.stringify(el)}`, { value: el, shape: { kind: 'leaf' } });
+  if (shape.kind === 'struct') return fieldsOf(value, shape.type, () => false);
+  return out;
+}
+
+/** Every path of a value, each a member: what an added or removed node contributes. */
+function wholeSet(value: unknown, shape: Shape): FieldSet {
+  const set = emptySet(true);
+  if (shape.kind !== 'leaf')
+    for (const [k, c] of elementsOf(value, shape)) set.children.set(k, wholeSet(c.value, c.shape));
+  return set;
+}
+
+/** What an applied configuration sets: its leaves and list items, not the structs around them. */
+function appliedSet(value: unknown, shape: Shape): FieldSet {
+  if (shape.kind === 'leaf') return emptySet(true);
+  const children = elementsOf(value, shape);
+  const set = emptySet(children.size === 0);
+  for (const [k, c] of children) {
+    const child = appliedSet(c.value, c.shape);
+    if (shape.kind === 'assoc') child.member = true;
+    set.children.set(k, child);
+  }
+  return set;
+}
+
+interface Comparison {
+  changed: FieldSet;
+  removed: FieldSet;
+}
+
+function compareChildren(
+  before: Map<string, { value: unknown; shape: Shape }>,
+  after: Map<string, { value: unknown; shape: Shape }>,
+  into: Comparison,
+): void {
+  for (const [k, b] of before) if (!after.has(k)) into.removed.children.set(k, wholeSet(b.value, b.shape));
+  for (const [k, a] of after) {
+    const b = before.get(k);
+    if (!b) {
+      into.changed.children.set(k, wholeSet(a.value, a.shape));
+      continue;
+    }
+    // A null in the "before" is the Go zero value of a list or map: present, but empty.
+    const beforeElements =
+      b.value === null && a.shape.kind !== 'leaf'
+        ? new Map<string, { value: unknown; shape: Shape }>()
+        : undefined;
+    if (!beforeElements && (a.shape.kind === 'leaf' || b.shape.kind !== a.shape.kind)) {
+      if (!deepEqual(a.value, b.value)) into.changed.children.set(k, emptySet(true));
+      continue;
+    }
+    const sub: Comparison = { changed: emptySet(), removed: emptySet() };
+    compareChildren(beforeElements ?? elementsOf(b.value, b.shape), elementsOf(a.value, a.shape), sub);
+    if (sub.changed.children.size) into.changed.children.set(k, sub.changed);
+    if (sub.removed.children.size) into.removed.children.set(k, sub.removed);
+  }
+}
+
+function union(a: FieldSet, b: FieldSet): FieldSet {
+  const out = emptySet(a.member || b.member);
+  for (const [k, c] of a.children) out.children.set(k, c);
+  for (const [k, c] of b.children) {
+    const mine = out.children.get(k);
+    out.children.set(k, mine ? union(mine, c) : c);
+  }
+  return out;
+}
+
+/** a without the members of b; nodes left with nothing are dropped. */
+function difference(a: FieldSet, b: FieldSet): FieldSet {
+  const out = emptySet(a.member && !b.member);
+  for (const [k, c] of a.children) {
+    const other = b.children.get(k);
+    const rest = other ? difference(c, other) : c;
+    if (rest.member || rest.children.size) out.children.set(k, rest);
+  }
+  return out;
+}
+
+const isEmpty = (s: FieldSet): boolean => !s.member && s.children.size === 0;
+
+const ORDER = ['.', 'f:', 'k:', 'v:', 'i:'];
+const rank = (k: string): number => ORDER.findIndex((p) => k.startsWith(p));
+
+function toFieldsV1(set: FieldSet): Json {
+  const out: Json = {};
+  if (set.member && set.children.size) out['.'] = {};
+  const keys = [...set.children.keys()].sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : x > y ? 1 : 0));
+  for (const k of keys) out[k] = toFieldsV1(set.children.get(k) as FieldSet);
+  return out;
+}
+
+function fromFieldsV1(v: unknown): FieldSet {
+  const set = emptySet();
+  if (!isObject(v)) return set;
+  const keys = Object.keys(v);
+  set.member = keys.length === 0 || keys.includes('.');
+  for (const k of keys) if (k !== '.') set.children.set(k, fromFieldsV1(v[k]));
+  return set;
 }
 
 export interface ManagerEntry {
@@ -76,41 +198,93 @@ export interface ManagerEntry {
   subresource?: string;
 }
 
-export function managedFieldsEntry(
-  obj: Json,
-  typeName: string,
-  manager: string,
-  operation: 'Update' | 'Apply',
-  apiVersion: string,
-  time: string,
-  subresource?: string,
-): ManagerEntry {
-  const fields =
-    subresource === 'status'
-      ? { 'f:status': fieldsOf(obj.status, `${typeName}Status`, false) }
-      : fieldsOf(obj, typeName, true);
-  const entry: ManagerEntry = {
-    manager,
-    operation,
-    apiVersion,
-    time,
-    fieldsType: 'FieldsV1',
-    fieldsV1: fields,
-  };
-  if (subresource) entry.subresource = subresource;
-  return entry;
+export interface ManagedWrite {
+  /** The live object, or undefined for a create. */
+  old: Json | undefined;
+  /** The object as written: decoded and defaulted, before the strategy's own changes. */
+  obj: Json;
+  typeName: string;
+  manager: string;
+  operation: 'Update' | 'Apply';
+  apiVersion: string;
+  time: string;
+  subresource?: string;
+  /** The configuration sent by an Apply. */
+  applied?: Json;
 }
 
-/** Records a write by `entry.manager`: its entry is replaced, others kept. */
-export function recordManager(existing: unknown, entry: ManagerEntry): ManagerEntry[] {
-  const list = Array.isArray(existing) ? (existing as ManagerEntry[]) : [];
-  const kept = list.filter(
-    (e) =>
-      !(
-        e.manager === entry.manager &&
-        e.operation === entry.operation &&
-        e.subresource === entry.subresource
-      ),
+/** The Go zero value of the type as JSON: the "before" of a create. */
+function zeroValue(typeName: string): Json {
+  if (typeName === 'V1Job')
+    return { metadata: {}, spec: { template: { metadata: {}, spec: { containers: null } } } };
+  return { metadata: {} };
+}
+
+/** The managedFields of `w.obj` after the write `w` describes. */
+export function updateManagedFields(w: ManagedWrite): ManagerEntry[] {
+  const scope = (k: string): boolean =>
+    k === 'apiVersion' || k === 'kind' || (w.subresource === 'status' ? k !== 'status' : k === 'status');
+  const root = (o: unknown) => fieldsOf(o, w.typeName, scope);
+  const cmp: Comparison = { changed: emptySet(), removed: emptySet() };
+  compareChildren(root(w.old ?? zeroValue(w.typeName)), root(w.obj), cmp);
+
+  const previous = (
+    Array.isArray(w.old && isObject(w.old.metadata) ? w.old.metadata.managedFields : undefined)
+      ? ((w.old?.metadata as Json).managedFields as ManagerEntry[])
+      : []
+  ).map((e) => ({ entry: e, set: fromFieldsV1(e.fieldsV1) }));
+  const same = (e: ManagerEntry): boolean =>
+    e.manager === w.manager && e.operation === w.operation && e.subresource === w.subresource;
+
+  let mine: FieldSet;
+  let taken: FieldSet;
+  if (w.operation === 'Apply') {
+    const applied = emptySet();
+    for (const [k, c] of root(w.applied ?? {})) applied.children.set(k, appliedSet(c.value, c.shape));
+    mine = applied;
+    taken = union(applied, cmp.removed);
+  } else {
+    mine = cmp.changed;
+    taken = union(cmp.changed, cmp.removed);
+  }
+  const entries: ManagerEntry[] = [];
+  let ownPrev: { entry: ManagerEntry; set: FieldSet } | undefined;
+  for (const p of previous) {
+    if (same(p.entry)) {
+      ownPrev = p;
+      continue;
+    }
+    const rest = difference(p.set, taken);
+    if (!isEmpty(rest)) entries.push({ ...p.entry, fieldsV1: toFieldsV1(rest) });
+  }
+  // An Update that changed nothing leaves its manager's entry, and its time, as they were.
+  const touched = w.operation === 'Apply' || !isEmpty(mine);
+  const kept = ownPrev && w.operation === 'Update' ? difference(ownPrev.set, cmp.removed) : undefined;
+  const set = w.operation === 'Apply' ? mine : kept ? union(kept, mine) : mine;
+  if (!isEmpty(set)) {
+    const entry: ManagerEntry = {
+      manager: w.manager,
+      operation: w.operation,
+      apiVersion: w.apiVersion,
+      time: touched || !ownPrev ? w.time : ownPrev.entry.time,
+      fieldsType: 'FieldsV1',
+      fieldsV1: toFieldsV1(set),
+    };
+    if (w.subresource) entry.subresource = w.subresource;
+    entries.push(entry);
+  }
+  return sortEntries(entries);
+}
+
+/** The apiserver's order: operation, then time (seconds), manager, apiVersion, subresource. */
+function sortEntries(entries: ManagerEntry[]): ManagerEntry[] {
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return entries.sort(
+    (p, q) =>
+      cmp(p.operation, q.operation) ||
+      Date.parse(p.time) - Date.parse(q.time) ||
+      cmp(p.manager, q.manager) ||
+      cmp(p.apiVersion, q.apiVersion) ||
+      cmp(p.subresource ?? '', q.subresource ?? ''),
   );
-  return [...kept, entry];
 }

@@ -22,8 +22,14 @@ export interface FieldError {
 /** A marker for Invalid errors whose value is left out of the message. */
 export const OMIT_VALUE = Symbol('omit');
 
+/** A value already printed as the apiserver prints it; errors show its text as it is. */
+export class RenderedValue {
+  constructor(readonly text: string) {}
+}
+
 /** Renders a value as Kubernetes ≥1.34 does: numbers and bools bare, strings Go-quoted, the rest as JSON. */
 export function renderValue(value: unknown): string {
+  if (value instanceof RenderedValue) return value.text;
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return goQuote(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')

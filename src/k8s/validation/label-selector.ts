@@ -132,6 +132,52 @@ export function parseSelector(text: string): Requirement[] {
     const errs = isValidLabelValue(v);
     if (errs.length) fail(`values[0][value]: Invalid value: "${v}": ${errs.join('; ')}`);
   };
+  /** The next token's literal and kind, as the selector lexer sees it. */
+  const peek = (): { kind: 'id' | ',' | ')' | 'other'; lit: string } => {
+    ws();
+    const c = src[i];
+    if (c === undefined) return { kind: 'other', lit: '' };
+    if (c === ',' || c === ')') return { kind: c, lit: c };
+    const id = /^[^\s,=!()<>]+/.exec(src.slice(i));
+    if (id) return { kind: 'id', lit: id[0] };
+    return { kind: 'other', lit: /^(==|!=|[=!()<>])/.exec(src.slice(i))?.[0] ?? c };
+  };
+  /** labels.Parser.parseValues after "(": the values up to ")", with the parser's messages. */
+  const parseValueList = (): string[] => {
+    const values = new Set<string>();
+    const first = peek();
+    if (first.kind === ')') {
+      i++;
+      return [''];
+    }
+    if (first.kind !== 'id' && first.kind !== ',')
+      fail(`found '${first.lit}', expected: ',', ')' or identifier`);
+    for (;;) {
+      const t = peek();
+      i += t.lit.length;
+      if (t.kind === 'id') {
+        values.add(t.lit);
+        const next = peek();
+        if (next.kind === ',') continue;
+        if (next.kind === ')') break;
+        fail(`found '${next.lit}', expected: ',' or ')'`);
+      } else if (t.kind === ',') {
+        if (!values.size) values.add('');
+        const next = peek();
+        if (next.kind === ')') {
+          values.add('');
+          break;
+        }
+        if (next.kind === ',') values.add('');
+      } else {
+        fail(`found '${t.lit}', expected: ',', or identifier`);
+      }
+    }
+    const close = peek();
+    if (close.kind !== ')') fail(`found '${close.lit}', expected: ')'`);
+    i++;
+    return [...values];
+  };
   for (;;) {
     ws();
     let req: Requirement;
@@ -155,20 +201,8 @@ export function parseSelector(text: string): Requirement[] {
           ws();
           if (src[i] !== '(') fail(`found '${src[i] ?? ''}', expected: '('`);
           i++;
-          const values: string[] = [];
-          for (;;) {
-            ws();
-            if (src[i] === ')') {
-              i++;
-              break;
-            }
-            const v = ident();
-            checkValue(v);
-            values.push(v);
-            ws();
-            if (src[i] === ',') i++;
-            else if (src[i] !== ')') fail(`found '${src[i] ?? ''}', expected: ',' or ')'`);
-          }
+          const values = parseValueList();
+          values.forEach(checkValue);
           req = { key, operator: op === 'in' ? 'In' : 'NotIn', values };
         } else {
           const v = ident();

@@ -4,6 +4,7 @@ import { JsonSyntaxError, parseJson } from '../../../common/body/json-parse';
 import { DEFAULT_YAML_LIMITS, DocumentError, parseYaml } from '../../../common/body/yaml-source';
 import { errors, StatusError } from '../../status';
 import { decodeAs } from '../codec/decode';
+import { dropEmptyFields } from '../codec/go-types';
 import { decodeProtobuf, ProtobufError } from '../codec/protobuf';
 import { isObject, Json } from '../../json';
 import { groupVersion, ResourceStrategy } from '../registry/strategy';
@@ -51,9 +52,7 @@ export function parseDocument(body: Buffer, format: BodyFormat): Parsed {
     if (e instanceof JsonSyntaxError)
       throw errors.badRequest(`couldn't get version/kind; json parse error: ${e.message}`);
     if (e instanceof DocumentError)
-      throw errors.badRequest(
-        `couldn't get version/kind; json parse error: error converting YAML to JSON: yaml: line ${e.position?.line ?? 0}: ${e.message}`,
-      );
+      throw errors.badRequest(`yaml: line ${e.position?.line ?? 0}: ${e.message}`);
     throw e;
   }
 }
@@ -127,7 +126,8 @@ export function decodeValue(
     );
   const decoded = decodeAs(value, strategy.info.schemaType);
   if (decoded.typeError) cannotHandle(decoded.typeError);
-  const problems = [...decoded.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`), ...duplicates];
+  // The JSON decoder reports duplicates before the strict pass finds unknown fields.
+  const problems = [...duplicates, ...decoded.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`)];
   const warnings: string[] = [];
   if (problems.length && validation === 'Strict')
     cannotHandle(`strict decoding error: ${problems.join(', ')}`);
@@ -135,6 +135,8 @@ export function decodeValue(
   const object = decoded.object;
   object.kind = kind;
   object.apiVersion = gv;
+  // What Go's encoder would not write back does not survive the round trip through the Go type.
+  if (strategy.info.schemaType === 'V1Job') dropEmptyFields(object);
   strategy.applyDefaults(object);
   return { object, warnings };
 }

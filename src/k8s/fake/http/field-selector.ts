@@ -7,14 +7,18 @@ export interface FieldRequirement {
   equal: boolean;
 }
 
-export function parseFieldSelector(text: string, supported: string[], kindLabel: string): FieldRequirement[] {
+export function parseFieldSelector(
+  text: string,
+  supported: string[],
+  unsupported: (label: string) => string,
+): FieldRequirement[] {
   const out: FieldRequirement[] = [];
   if (!text.trim()) return out;
   for (const term of text.split(',')) {
     const m = /^\s*([^=!\s]+)\s*(==|=|!=)\s*(.*?)\s*$/.exec(term);
     if (!m) throw errors.badRequest(`invalid selector: '${text}'; can't understand '${term}'`);
     const [, f, op, value] = m;
-    if (!supported.includes(f)) throw errors.badRequest(`field label "${f}" not supported for ${kindLabel}`);
+    if (!supported.includes(f)) throw errors.badRequest(unsupported(f));
     out.push({ field: f, value: value.replace(/\\(.)/g, '$1'), equal: op !== '!=' });
   }
   return out;

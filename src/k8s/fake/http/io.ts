@@ -72,5 +72,5 @@ export function send(
 export function sendStatus(req: IncomingMessage, res: ServerResponse, url: URL, err: StatusError): void {
   for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
   const status: Status = err.status;
-  send(req, res, url, { code: err.code, body: status }, { kind: 'json' });
+  send(req, res, url, { code: err.code, body: status, warnings: err.warnings }, { kind: 'json' });
 }

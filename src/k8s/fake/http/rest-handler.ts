@@ -7,7 +7,7 @@ import { FieldError, invalidError } from '../../validation/field';
 import { isValidPathSegmentName } from '../../validation/names';
 import { matches, parseSelector, Requirement, SelectorParseError } from '../../validation/label-selector';
 import { clone, deepEqual, isObject, Json, str } from '../../json';
-import { managedFieldsEntry, recordManager } from '../managed-fields';
+import { updateManagedFields } from '../managed-fields';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } from '../patch';
 import { groupVersion, ResourceStrategy } from '../registry/strategy';
 import { Store, StoreEvent, TooOldResourceVersionError } from '../store';
@@ -110,6 +110,7 @@ export class RestHandler {
     dryRun: boolean,
     manager: string,
     operation: 'Update' | 'Apply',
+    applied?: Json,
   ): Reply {
     const meta = metaOf(object);
     if (s.info.namespaced) {
@@ -128,14 +129,16 @@ export class RestHandler {
     ])
       delete meta[k];
     const now = nowRFC3339();
-    const managed = managedFieldsEntry(
-      object,
-      s.info.schemaType,
+    const managed = updateManagedFields({
+      old: undefined,
+      obj: object,
+      typeName: s.info.schemaType,
       manager,
       operation,
-      groupVersion(s.info),
-      now,
-    );
+      apiVersion: groupVersion(s.info),
+      time: now,
+      applied,
+    });
     this.admitCreate(s, namespace);
     meta.creationTimestamp = now;
     meta.uid = randomUUID();
@@ -178,7 +181,7 @@ export class RestHandler {
           metaOf(existing).deletionTimestamp ? 'object is being deleted: ' : '',
         );
       }
-      cmeta.managedFields = [managed];
+      cmeta.managedFields = managed;
       // Objects are defaulted again whenever they are read back from storage.
       s.applyDefaults(candidate);
       // The store fills in the version; the key is placed now so it keeps its place in the order.
@@ -206,6 +209,7 @@ export class RestHandler {
     dryRun: boolean,
     manager: string,
     operation: 'Update' | 'Apply',
+    applied?: Json,
   ): Reply {
     const s = r.strategy;
     const meta = metaOf(object);
@@ -244,6 +248,8 @@ export class RestHandler {
       else delete meta[k];
     }
     const status = r.subresource === 'status';
+    // The field manager sees the object as written, before the strategy's own changes.
+    const written = clone(object);
     if (status && s.status) s.status.prepareForUpdate(object, old);
     else s.prepareForUpdate(object, old);
     if (status) meta.generation = oldMeta.generation;
@@ -258,18 +264,17 @@ export class RestHandler {
       return c;
     };
     if (deepEqual(changed(object), changed(old))) return { code: 200, body: s.order(old), warnings };
-    meta.managedFields = recordManager(
-      oldMeta.managedFields,
-      managedFieldsEntry(
-        object,
-        s.info.schemaType,
-        manager,
-        operation,
-        groupVersion(s.info),
-        nowRFC3339(),
-        status ? 'status' : undefined,
-      ),
-    );
+    meta.managedFields = updateManagedFields({
+      old,
+      obj: written,
+      typeName: s.info.schemaType,
+      manager,
+      operation,
+      apiVersion: groupVersion(s.info),
+      time: nowRFC3339(),
+      subresource: status ? 'status' : undefined,
+      applied,
+    });
     meta.resourceVersion = oldMeta.resourceVersion;
     const ordered = s.order(object);
     if (dryRun) {
@@ -358,12 +363,12 @@ export class RestHandler {
         throw errors.badRequest(
           `the name of the object (${str(metaOf(object).name)}) does not match the name on the URL (${r.name})`,
         );
-      return this.createObject(s, r.namespace, object, warnings, dryRun, manager, 'Apply');
+      return this.createObject(s, r.namespace, object, warnings, dryRun, manager, 'Apply', applied);
     }
     const merged = applyStrategicMergePatch(current, applied, s.info.schemaType);
     const { object, warnings } = this.decodePatched(merged, s, fv);
     metaOf(object).resourceVersion = metaOf(current).resourceVersion;
-    return this.updateObject(r, object, warnings, dryRun, manager, 'Apply');
+    return this.updateObject(r, object, warnings, dryRun, manager, 'Apply', applied);
   }
 
   // ---- delete -------------------------------------------------------------------------
@@ -385,7 +390,12 @@ export class RestHandler {
       r.strategy.deleteWithoutPolicyWarning
     )
       warnings.push(r.strategy.deleteWithoutPolicyWarning);
-    return { ...this.deleteOne(r.strategy, r.namespace, r.name, opts), warnings };
+    try {
+      return { ...this.deleteOne(r.strategy, r.namespace, r.name, opts), warnings };
+    } catch (e) {
+      if (e instanceof StatusError) e.warnings.push(...warnings);
+      throw e;
+    }
   }
 
   private deleteOne(s: ResourceStrategy, namespace: string, name: string, opts: DeleteOptions): Reply {
@@ -520,10 +530,8 @@ export class RestHandler {
       throw e;
     }
     const sample = s.selectableFields({ metadata: {} });
-    const fields = parseFieldSelector(
-      lo.fieldSelector,
-      Object.keys(sample),
-      `${s.info.group || 'core'}${s.info.version}.${s.info.kind}`,
+    const fields = parseFieldSelector(lo.fieldSelector, Object.keys(sample), (label) =>
+      s.unsupportedFieldLabel(label),
     );
     return { labels, fields };
   }

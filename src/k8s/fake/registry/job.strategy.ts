@@ -182,6 +182,7 @@ export const jobStrategy: ResourceStrategy = {
     };
   },
   defaultPropagation: 'Orphan',
+  unsupportedFieldLabel: (label) => `field label ${JSON.stringify(label)} not supported for Job`,
   deleteWithoutPolicyWarning:
     'child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning',
   order: orderJob,

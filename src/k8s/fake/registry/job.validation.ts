@@ -5,6 +5,7 @@ import { selectorMatches, validateLabelSelector } from '../../validation/label-s
 import { isDNS1123Label, nameIsDNSSubdomain } from '../../validation/names';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta';
 import { deepEqual, str } from '../../json';
+import { internalValue } from '../codec/go-types';
 import { validatePodTemplateSpec } from './pod-template.validation';
 
 type Json = Record<string, unknown>;
@@ -347,7 +348,13 @@ function validateJobSpecInner(s: Json, p: Path): FieldError[] {
     errs.push(...validatePodFailurePolicy(s, p.child('podFailurePolicy')));
   if (s.successPolicy !== undefined) {
     if (mode !== 'Indexed')
-      errs.push(field.invalid(p.child('successPolicy'), s.successPolicy, 'requires indexed completion mode'));
+      errs.push(
+        field.invalid(
+          p.child('successPolicy'),
+          internalValue('spec.successPolicy', s.successPolicy),
+          'requires indexed completion mode',
+        ),
+      );
     else errs.push(...validateSuccessPolicy(s, p.child('successPolicy')));
   }
   errs.push(...validatePodReplacementPolicy(s, p.child('podReplacementPolicy')));
@@ -402,7 +409,9 @@ export function validateJob(job: Json, opts: JobValidationOptions): FieldError[]
 }
 
 const immutable = (p: Path, next: unknown, prev: unknown): FieldError[] =>
-  deepEqual(next, prev) ? [] : [field.invalid(p, next ?? null, 'field is immutable')];
+  deepEqual(next, prev)
+    ? []
+    : [field.invalid(p, internalValue(String(p), next ?? null), 'field is immutable')];
 
 const SCHEDULING_TEMPLATE_KEYS = ['nodeSelector', 'tolerations', 'schedulingGates'];
 

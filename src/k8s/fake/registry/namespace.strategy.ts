@@ -46,6 +46,7 @@ export const namespaceStrategy: ResourceStrategy = {
   ],
   warningsOnCreate: () => [],
   warningsOnUpdate: () => [],
+  unsupportedFieldLabel: (label) => `field label not supported: ${label}`,
   selectableFields(ns) {
     const meta = ns.metadata as Json;
     const status = (ns.status ?? {}) as Json;

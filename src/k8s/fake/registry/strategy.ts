@@ -45,6 +45,8 @@ export interface ResourceStrategy {
   warningsOnUpdate(obj: Json, old: Json): string[];
   /** Field-selector values of an object (metadata.name, metadata.namespace and any extra). */
   selectableFields(obj: Json): Record<string, string>;
+  /** The field-label conversion's error for a field selector on an unsupported field. */
+  unsupportedFieldLabel(label: string): string;
   /** The policy used when a DELETE names none. */
   defaultPropagation: 'Orphan' | 'Background';
   /** A warning the apiserver adds when a DELETE names no policy. */
