@@ -7,7 +7,13 @@ module.exports = {
   ...common,
   displayName: 'real',
   reporters: base.reporters,
-  testMatch: ['<rootDir>/test/real/**/*.spec.ts'],
+  testMatch: [
+    '<rootDir>/test/real/**/*.spec.ts',
+    // The gateway's own suites, with K8S_BACKEND=cluster against the real apiserver.
+    '<rootDir>/test/e2e/jobs.e2e-spec.ts',
+    '<rootDir>/test/e2e/hostile-bodies.e2e-spec.ts',
+  ],
+  setupFiles: ['<rootDir>/test/real/use-real-upstream.ts'],
   globalSetup: '<rootDir>/test/real/global-setup.ts',
   globalTeardown: '<rootDir>/test/real/global-teardown.ts',
   // One control plane is shared: suites run one after another.

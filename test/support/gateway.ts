@@ -1,8 +1,13 @@
 // Starts the whole gateway (AppModule, Fastify, filters, pipes) as main.ts does, with
 // environment overrides, for supertest.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppOptions, createApp } from '../../src/app.setup';
 import { Upstream } from '../../src/k8s/upstream';
+import { realInfo } from '../real/target';
 
 export interface Gateway {
   app: NestFastifyApplication;
@@ -10,16 +15,36 @@ export interface Gateway {
   close: () => Promise<void>;
 }
 
+const onRealUpstream = (): boolean => process.env.E2E_UPSTREAM === 'real';
+const ADMIN_TOKEN = randomBytes(18).toString('base64url');
+
+/** Token-file auth with one system:masters user, for suites that send no token. */
+function adminAuth(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-auth-'));
+  writeFileSync(join(dir, 'tokens.csv'), `${ADMIN_TOKEN},e2e-admin,e2e-admin,"system:masters"\n`);
+  writeFileSync(join(dir, 'rbac.yaml'), '');
+  return {
+    AUTH_MODE: 'token-file',
+    AUTH_TOKEN_FILE: join(dir, 'tokens.csv'),
+    AUTH_RBAC_FILE: join(dir, 'rbac.yaml'),
+  };
+}
+
 export async function startGateway(
   env: Record<string, string> = {},
   options: AppOptions = {},
 ): Promise<Gateway> {
   const saved: Record<string, string | undefined> = {};
+  // Under npm run test:real the same suites run against the real apiserver.
+  const real = onRealUpstream() ? realInfo() : undefined;
   // No auth and no rate limit unless a test says otherwise: most suites are about Jobs, not tokens.
+  // A real cluster refuses AUTH_MODE=none, so there every request comes as a test admin.
+  const asAdmin = real && !env.AUTH_MODE;
   for (const [k, v] of Object.entries({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    K8S_BACKEND: 'fake',
-    AUTH_MODE: 'none',
+    K8S_BACKEND: real ? 'cluster' : 'fake',
+    ...(real ? { KUBECONFIG: real.kubeconfig } : {}),
+    ...(asAdmin ? adminAuth() : { AUTH_MODE: 'none' }),
     RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
   })) {
@@ -34,6 +59,14 @@ export async function startGateway(
   };
   try {
     const app = await createApp(options);
+    if (asAdmin)
+      app
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onRequest', (req, _reply, done) => {
+          req.headers.authorization ??= `Bearer ${ADMIN_TOKEN}`;
+          done();
+        });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     restore();
@@ -44,4 +77,38 @@ export async function startGateway(
     restore();
     throw e;
   }
+}
+
+/** The names of a namespace's Jobs as the gateway's upstream, fake or real, has them. */
+export async function upstreamJobs(gw: Gateway, namespace = 'default'): Promise<string[]> {
+  const reply = await gw.upstream.connection.request({
+    method: 'GET',
+    path: `/apis/batch/v1/namespaces/${namespace}/jobs`,
+  });
+  const list = JSON.parse(reply.body.toString('utf8')) as {
+    items: { metadata: { name: string } }[];
+  };
+  return list.items.map((j) => j.metadata.name);
+}
+
+const onReal = process.env.E2E_UPSTREAM === 'real';
+
+/** A test that reaches into the bundled fake; under npm run test:real it is skipped. */
+export const itOnFake: jest.It = onReal ? it.skip : it;
+
+/**
+ * A Job as its writer stored it. On a real cluster the job controller writes status (and so a
+ * new resourceVersion and its own managedFields entry) at any moment; those are set aside there.
+ */
+export function asStored(job: unknown): unknown {
+  if (!onReal || typeof job !== 'object' || job === null) return job;
+  const {
+    status: _status,
+    metadata,
+    ...rest
+  } = job as { status?: unknown; metadata: Record<string, unknown> };
+  const managed = (metadata.managedFields as { manager: string }[] | undefined)?.filter(
+    (e) => e.manager !== 'kube-controller-manager',
+  );
+  return { ...rest, metadata: { ...metadata, resourceVersion: undefined, managedFields: managed } };
 }
