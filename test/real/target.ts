@@ -106,8 +106,7 @@ export async function fakeTarget(): Promise<Target> {
   return target('fake', fake.url, 'admin-token', undefined, () => fake.close());
 }
 
-export function realTarget(user: 'admin' | 'alice' | 'bob' = 'admin'): Target {
-  const info = realInfo();
+export function realTarget(user: 'admin' | 'alice' | 'bob' = 'admin', info = realInfo()): Target {
   return target('real', info.server, info.tokens[user], readFileSync(info.caFile));
 }
 
