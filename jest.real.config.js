@@ -12,8 +12,12 @@ module.exports = {
     // The gateway's own suites, with K8S_BACKEND=cluster against the real apiserver.
     '<rootDir>/test/e2e/jobs.e2e-spec.ts',
     '<rootDir>/test/e2e/hostile-bodies.e2e-spec.ts',
+    // kubectl's scenarios, with the expectations written from Kubernetes' own wording.
+    '<rootDir>/test/conformance/kubectl.spec.ts',
+    '<rootDir>/test/conformance/client-node.spec.ts',
   ],
   setupFiles: ['<rootDir>/test/real/use-real-upstream.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/real/reset-cluster.ts'],
   globalSetup: '<rootDir>/test/real/global-setup.ts',
   globalTeardown: '<rootDir>/test/real/global-teardown.ts',
   // One control plane is shared: suites run one after another.

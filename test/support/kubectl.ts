@@ -14,9 +14,11 @@ export class Kubectl {
   readonly dir: string;
   readonly kubeconfig: string;
 
-  constructor(server: string) {
+  /** kubectl for a server; a ready kubeconfig file may be given instead of a server URL. */
+  constructor(server: string, kubeconfig?: string) {
     this.dir = mkdtempSync(join(tmpdir(), 'kubectl-'));
-    this.kubeconfig = join(this.dir, 'config');
+    this.kubeconfig = kubeconfig ?? join(this.dir, 'config');
+    if (kubeconfig) return;
     writeFileSync(
       this.kubeconfig,
       [
