@@ -33,6 +33,12 @@ module.exports = {
     },
     {
       ...common,
+      displayName: 'browser',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/browser/**/*.spec.ts'],
+    },
+    {
+      ...common,
       displayName: 'conformance',
       rootDir: '.',
       testMatch: ['<rootDir>/test/conformance/**/*.spec.ts'],

@@ -74,6 +74,9 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
+        // The gateway is often reached over plain HTTP (npm start, a cluster Service): upgrading
+        // Swagger UI's own assets to https would leave the page blank there.
+        upgradeInsecureRequests: null,
       },
     },
   });

@@ -438,6 +438,7 @@ describe('the dev default, rate limits, security headers and CORS', () => {
       const http = request(gw.app.getHttpServer());
       const docs = await http.get('/api/docs').expect(200);
       expect(docs.headers['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
+      expect(docs.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
       expect(docs.headers['x-content-type-options']).toBe('nosniff');
       await http.get('/api/docs/swagger-ui-bundle.js').expect(200);
       const pre = await http

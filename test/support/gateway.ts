@@ -1,13 +1,11 @@
 // Starts the whole gateway (AppModule, Fastify, filters, pipes) as main.ts does, with
 // environment overrides, for supertest.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppOptions, createApp } from '../../src/app.setup';
 import { Upstream } from '../../src/k8s/upstream';
 import { realInfo } from '../real/target';
+import { writeAuthFiles } from './auth-files';
 
 export interface Gateway {
   app: NestFastifyApplication;
@@ -19,16 +17,8 @@ const onRealUpstream = (): boolean => process.env.E2E_UPSTREAM === 'real';
 const ADMIN_TOKEN = randomBytes(18).toString('base64url');
 
 /** Token-file auth with one system:masters user, for suites that send no token. */
-function adminAuth(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'gateway-auth-'));
-  writeFileSync(join(dir, 'tokens.csv'), `${ADMIN_TOKEN},e2e-admin,e2e-admin,"system:masters"\n`);
-  writeFileSync(join(dir, 'rbac.yaml'), '');
-  return {
-    AUTH_MODE: 'token-file',
-    AUTH_TOKEN_FILE: join(dir, 'tokens.csv'),
-    AUTH_RBAC_FILE: join(dir, 'rbac.yaml'),
-  };
-}
+const adminAuth = (): Record<string, string> =>
+  writeAuthFiles(`${ADMIN_TOKEN},e2e-admin,e2e-admin,"system:masters"`);
 
 export async function startGateway(
   env: Record<string, string> = {},
