@@ -103,7 +103,7 @@ async function run(base: URL, s: Scenario): Promise<string> {
 
 async function main(): Promise<void> {
   const child = fork(join(__dirname, 'serve.ts'), {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    execArgv: ['--expose-gc', '-r', 'ts-node/register/transpile-only'],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve) => {
@@ -113,9 +113,11 @@ async function main(): Promise<void> {
     });
   });
   const base = new URL(url);
-  const stats = (): Promise<{ rss: number; upstreamConnections: number }> =>
+  const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+  type Stats = { rss: number; heapAfterGc: number; upstreamConnections: number };
+  const stats = (): Promise<Stats> =>
     new Promise((resolve) => {
-      child.once('message', (m) => resolve(m as { rss: number; upstreamConnections: number }));
+      child.once('message', (m) => resolve(m as Stats));
       child.send('stats');
     });
   await once(new http.Agent(), base, {
@@ -134,7 +136,8 @@ async function main(): Promise<void> {
   for (const s of SCENARIOS) console.log(await run(base, s));
   const after = await stats();
   console.log(
-    `\ngateway RSS: ${(before.rss / 2 ** 20).toFixed(0)} MiB before, ${(after.rss / 2 ** 20).toFixed(0)} MiB after`,
+    `\ngateway RSS: ${mib(before.rss)} MiB before, ${mib(after.rss)} MiB after (peak allocation);` +
+      ` live heap after a full GC: ${mib(before.heapAfterGc)} MiB before, ${mib(after.heapAfterGc)} MiB after`,
   );
   console.log(`upstream connections opened by the gateway: ${after.upstreamConnections}`);
   child.kill('SIGTERM');

@@ -9,6 +9,8 @@ void (async () => {
     if (m === 'stats')
       process.send?.({
         rss: process.memoryUsage().rss,
+        // The bench runs this process with --expose-gc: what stays after a full collection.
+        heapAfterGc: ((globalThis as { gc?: () => void }).gc?.(), process.memoryUsage().heapUsed),
         upstreamConnections: gw.upstream.connection.openedConnections,
       });
   });

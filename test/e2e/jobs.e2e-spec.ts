@@ -3,7 +3,8 @@
 import { load } from 'js-yaml';
 import request from 'supertest';
 import { SEED_JOB_JSON, SEED_JOB_WITH_REMARK_YAML, SEED_JOB_YAML } from '../../src/job/job.examples';
-import { asStored, Gateway, itOnFake, startGateway } from '../support/gateway';
+import { Gateway, startGateway } from '../support/gateway';
+import { asStored, itOnFake } from '../support/real-upstream';
 
 const BASE = '/api/v1/_raw/job/namespace';
 const named = (name: string, yaml = SEED_JOB_YAML): string => yaml.replace(/sleep1/g, name);
