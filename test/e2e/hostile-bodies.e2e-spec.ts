@@ -1,9 +1,9 @@
 // Real: the whole gateway and the fake apiserver. Each body below is something a
 // careless or hostile caller can send; each must be a 4xx Status, change nothing,
 // and leave the process serving.
-import request from 'supertest';
 import { SEED_JOB_YAML } from '../../src/job/job.examples';
-import { Gateway, startGateway, upstreamJobs } from '../support/gateway';
+import { upstreamJobs } from '../support/gateway';
+import { gatewayForSuite } from '../support/suite';
 
 const laughs = (): string => {
   const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
@@ -113,28 +113,24 @@ const CORPUS: [string, string, string | Buffer][] = [
 ];
 
 describe('hostile request bodies', () => {
-  let gw: Gateway;
-  let http: ReturnType<typeof request>;
-
-  beforeAll(async () => {
-    gw = await startGateway();
-    http = request(gw.app.getHttpServer());
-  });
-  afterAll(() => gw.close());
+  const suite = gatewayForSuite();
 
   it.each(CORPUS)('%s: a 4xx Status, nothing created', async (_name, type, body) => {
-    const before = await upstreamJobs(gw);
-    const res = await http.post('/api/v1/_raw/job/namespace/default').set('Content-Type', type).send(body);
+    const before = await upstreamJobs(suite.gw);
+    const res = await suite.http
+      .post('/api/v1/_raw/job/namespace/default')
+      .set('Content-Type', type)
+      .send(body);
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(res.body).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: res.status });
     expect(typeof res.body.message).toBe('string');
-    expect(await upstreamJobs(gw)).toEqual(before);
+    expect(await upstreamJobs(suite.gw)).toEqual(before);
   });
 
   it('is still serving, and no prototype was touched', async () => {
-    await http.get('/healthz').expect(200);
-    await http
+    await suite.http.get('/healthz').expect(200);
+    await suite.http
       .post('/api/v1/_raw/job/namespace/default')
       .set('Content-Type', 'application/yaml')
       .send(SEED_JOB_YAML.replace(/sleep1/g, 'still-serving'))

@@ -239,25 +239,23 @@ export async function startRealCluster(): Promise<RealCluster> {
       if (!existsSync(file)) writeFileSync(file, kubeconfigText(server, caFile, user, tokens[user]));
       return file;
     };
+    // A control-plane component: its identity, the same for delegated authn/authz, no leader
+    // election, its serving port on loopback.
+    const component = (user: RealUser, port: number) => [
+      `--kubeconfig=${kubeconfigFor(user)}`,
+      `--authentication-kubeconfig=${kubeconfigFor(user)}`,
+      `--authorization-kubeconfig=${kubeconfigFor(user)}`,
+      '--leader-elect=false',
+      '--bind-address=127.0.0.1',
+      `--secure-port=${port}`,
+    ];
     run('kube-controller-manager', [
-      `--kubeconfig=${kubeconfigFor('system:kube-controller-manager')}`,
-      `--authentication-kubeconfig=${kubeconfigFor('system:kube-controller-manager')}`,
-      `--authorization-kubeconfig=${kubeconfigFor('system:kube-controller-manager')}`,
+      ...component('system:kube-controller-manager', kcmPort),
       '--use-service-account-credentials=true',
       '--controllers=job-controller,ttl-after-finished-controller,garbage-collector-controller,serviceaccount-controller,namespace-controller',
-      '--leader-elect=false',
-      '--bind-address=127.0.0.1',
-      `--secure-port=${kcmPort}`,
       `--root-ca-file=${caFile}`,
     ]);
-    run('kube-scheduler', [
-      `--kubeconfig=${kubeconfigFor('system:kube-scheduler')}`,
-      `--authentication-kubeconfig=${kubeconfigFor('system:kube-scheduler')}`,
-      `--authorization-kubeconfig=${kubeconfigFor('system:kube-scheduler')}`,
-      '--leader-elect=false',
-      '--bind-address=127.0.0.1',
-      `--secure-port=${schedPort}`,
-    ]);
+    run('kube-scheduler', component('system:kube-scheduler', schedPort));
     run('kwok', [
       `--kubeconfig=${kubeconfigFor('kwok')}`,
       `--config=${join(dir, 'kwok.yaml')}`,

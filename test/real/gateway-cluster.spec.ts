@@ -3,8 +3,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
-import { Gateway, startGateway } from '../support/gateway';
+import { writeAuthFiles } from '../support/auth-files';
+import { gatewayForSuite } from '../support/suite';
 import { kubeconfigText } from '../real-cluster/launcher';
 import { realInfo, realTarget, Target } from './target';
 
@@ -51,55 +51,42 @@ describe('the gateway on a real control plane', () => {
   afterAll(() => admin.close());
 
   describe('impersonating its callers (AUTH_IMPERSONATE=true)', () => {
-    let gw: Gateway;
-    let http: ReturnType<typeof request>;
     const tokens = { alice: 'alice-real-token-0123456789', bob: 'bob-real-token-0123456789' };
-
-    beforeAll(async () => {
-      const info = realInfo();
-      const dir = mkdtempSync(join(tmpdir(), 'gw-real-'));
-      const kubeconfig = join(dir, 'kubeconfig');
-      // The gateway's own identity may only impersonate (deploy/impersonation-rbac.yaml).
-      writeFileSync(
-        kubeconfig,
-        kubeconfigText(info.server, info.caFile, 'job-gateway', info.tokens['job-gateway']),
-      );
-      writeFileSync(
-        join(dir, 'tokens.csv'),
-        `${tokens.alice},alice,uid-alice,"team-a-editors"\n${tokens.bob},bob,uid-bob,"viewers"\n`,
-      );
-      // The gateway's own rules allow both callers everything, so that only the cluster's
-      // RBAC (examples/auth/rbac.yaml, applied by the launcher) decides.
-      writeFileSync(
-        join(dir, 'rbac.yaml'),
-        [
-          'apiVersion: rbac.authorization.k8s.io/v1',
-          'kind: ClusterRole',
-          'metadata: {name: all-jobs}',
-          'rules: [{apiGroups: [batch], resources: [jobs], verbs: ["*"]}]',
-          '---',
-          'apiVersion: rbac.authorization.k8s.io/v1',
-          'kind: ClusterRoleBinding',
-          'metadata: {name: all-jobs}',
-          'subjects: [{kind: Group, name: team-a-editors}, {kind: Group, name: viewers}]',
-          'roleRef: {kind: ClusterRole, name: all-jobs, apiGroup: rbac.authorization.k8s.io}',
-          '',
-        ].join('\n'),
-      );
-      gw = await startGateway({
-        K8S_BACKEND: 'cluster',
-        KUBECONFIG: kubeconfig,
-        AUTH_MODE: 'token-file',
-        AUTH_TOKEN_FILE: join(dir, 'tokens.csv'),
-        AUTH_RBAC_FILE: join(dir, 'rbac.yaml'),
-        AUTH_IMPERSONATE: 'true',
-      });
-      http = request(gw.app.getHttpServer());
+    const info = realInfo();
+    const dir = mkdtempSync(join(tmpdir(), 'gw-real-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    // The gateway's own identity may only impersonate (deploy/impersonation-rbac.yaml).
+    writeFileSync(
+      kubeconfig,
+      kubeconfigText(info.server, info.caFile, 'job-gateway', info.tokens['job-gateway']),
+    );
+    // The gateway's own rules allow both callers everything, so that only the cluster's
+    // RBAC (examples/auth/rbac.yaml, applied by the launcher) decides.
+    const auth = writeAuthFiles(
+      `${tokens.alice},alice,uid-alice,"team-a-editors"\n${tokens.bob},bob,uid-bob,"viewers"`,
+      [
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: ClusterRole',
+        'metadata: {name: all-jobs}',
+        'rules: [{apiGroups: [batch], resources: [jobs], verbs: ["*"]}]',
+        '---',
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: ClusterRoleBinding',
+        'metadata: {name: all-jobs}',
+        'subjects: [{kind: Group, name: team-a-editors}, {kind: Group, name: viewers}]',
+        'roleRef: {kind: ClusterRole, name: all-jobs, apiGroup: rbac.authorization.k8s.io}',
+        '',
+      ].join('\n'),
+    );
+    const suite = gatewayForSuite({
+      K8S_BACKEND: 'cluster',
+      KUBECONFIG: kubeconfig,
+      ...auth,
+      AUTH_IMPERSONATE: 'true',
     });
-    afterAll(() => gw.close());
 
     it('lets an editor create, read and delete as themselves', async () => {
-      const created = await http
+      const created = await suite.http
         .post(`${BASE}/default`)
         .set(bearer(tokens.alice))
         .set('Content-Type', 'application/yaml')
@@ -107,13 +94,16 @@ describe('the gateway on a real control plane', () => {
         .expect(201);
       const managers = (created.body.metadata.managedFields as { manager: string }[]).map((m) => m.manager);
       expect(managers).toContain('job-gateway');
-      await http.get(`${BASE}/default/name/as-alice`).set(bearer(tokens.alice)).expect(200);
-      await http.delete(`${BASE}/default/name/as-alice`).set(bearer(tokens.alice)).expect(200);
+      await suite.http.get(`${BASE}/default/name/as-alice`).set(bearer(tokens.alice)).expect(200);
+      await suite.http.delete(`${BASE}/default/name/as-alice`).set(bearer(tokens.alice)).expect(200);
     });
 
     it('passes the real apiserver 403 through where only the cluster forbids it', async () => {
       // The cluster binds alice's group in default only: the real RBAC answers, in its own words.
-      const res = await http.get(`${BASE}/kube-public/name/anything`).set(bearer(tokens.alice)).expect(403);
+      const res = await suite.http
+        .get(`${BASE}/kube-public/name/anything`)
+        .set(bearer(tokens.alice))
+        .expect(403);
       expect(res.body).toMatchObject({
         kind: 'Status',
         reason: 'Forbidden',
@@ -124,7 +114,7 @@ describe('the gateway on a real control plane', () => {
     });
 
     it('lets a viewer read but not create', async () => {
-      const res = await http
+      const res = await suite.http
         .post(`${BASE}/default`)
         .set(bearer(tokens.bob))
         .set('Content-Type', 'application/yaml')
@@ -133,22 +123,15 @@ describe('the gateway on a real control plane', () => {
       expect(res.body.message).toBe(
         'jobs.batch is forbidden: User "bob" cannot create resource "jobs" in API group "batch" in the namespace "default"',
       );
-      await http.get(`${BASE}/default/name/as-bob`).set(bearer(tokens.bob)).expect(404);
+      await suite.http.get(`${BASE}/default/name/as-bob`).set(bearer(tokens.bob)).expect(404);
     });
   });
 
   describe('deleting a Job whose pods run', () => {
-    let gw: Gateway;
-    let http: ReturnType<typeof request>;
-
-    beforeAll(async () => {
-      gw = await startGateway();
-      http = request(gw.app.getHttpServer());
-    });
-    afterAll(() => gw.close());
+    const suite = gatewayForSuite();
 
     const running = async (name: string) => {
-      await http
+      await suite.http
         .post(`${BASE}/default`)
         .set('Content-Type', 'application/yaml')
         .send(jobYaml(name, 'hang'))
@@ -161,7 +144,7 @@ describe('the gateway on a real control plane', () => {
 
     it('removes the pods by default (Background), where a plain apiserver DELETE would orphan them', async () => {
       await running('del-default');
-      await http.delete(`${BASE}/default/name/del-default`).expect(200);
+      await suite.http.delete(`${BASE}/default/name/del-default`).expect(200);
       await until('the pods to go', async () =>
         (await pods('del-default')).length === 0 ? true : undefined,
       );
@@ -169,7 +152,7 @@ describe('the gateway on a real control plane', () => {
 
     it('leaves the pods running, without an owner, on propagationPolicy=Orphan', async () => {
       await running('del-orphan');
-      await http.delete(`${BASE}/default/name/del-orphan?propagationPolicy=Orphan`).expect(200);
+      await suite.http.delete(`${BASE}/default/name/del-orphan?propagationPolicy=Orphan`).expect(200);
       const orphans = await until('the pods to lose their owner', async () => {
         const p = await pods('del-orphan');
         return p.length === 2 && p.every((x) => !x.metadata.ownerReferences?.length) ? p : undefined;
