@@ -364,6 +364,100 @@ describe('the fake and a real kube-apiserver answer alike', () => {
     });
   });
 
+  describe('more of the protocol', () => {
+    it('namespaces: create, conflict, get and delete alike', async () => {
+      await agree((t) => t.call('POST', '/api/v1/namespaces', { metadata: { name: 'diff-ns' } }));
+      await agree((t) => t.call('POST', '/api/v1/namespaces', { metadata: { name: 'diff-ns' } }));
+      await agree((t) => t.call('POST', '/api/v1/namespaces', { metadata: { name: 'Bad_Name' } }));
+      await agree((t) => t.call('GET', '/api/v1/namespaces/diff-ns'));
+      await agree((t) => t.call('GET', '/api/v1/namespaces/absent-ns'));
+      await agree((t) => t.call('DELETE', '/api/v1/namespaces/diff-ns'));
+    });
+
+    it('404 for writes to a missing Job, 400 for a name that differs from the URL', async () => {
+      await agree((t) => t.call('PUT', `${JOBS}/nothing-here`, job('nothing-here')));
+      await agree((t) =>
+        t.call(
+          'PATCH',
+          `${JOBS}/nothing-here`,
+          { metadata: { labels: { a: 'b' } } },
+          {
+            'Content-Type': 'application/merge-patch+json',
+          },
+        ),
+      );
+      await agree((t) => t.call('DELETE', `${JOBS}/nothing-here`));
+      await agree(async (t) => {
+        const current = (await t.call('GET', `${JOBS}/minimal`)).json;
+        current.metadata.name = 'other-name';
+        return t.call('PUT', `${JOBS}/minimal`, current);
+      });
+    });
+
+    it('a dry-run delete and a generateName dry run alike', async () => {
+      const codes = async () => (await both((t) => t.call('GET', `${JOBS}/minimal`))).map((r) => r.status);
+      expect(await codes()).toEqual([200, 200]);
+      await agree((t) => t.call('DELETE', `${JOBS}/minimal?dryRun=All&propagationPolicy=Background`));
+      expect(await codes()).toEqual([200, 200]);
+      // With a body, the apiserver reads the DeleteOptions from it alone: the query's dryRun is ignored.
+      await agree((t) => t.call('DELETE', `${JOBS}/minimal?dryRun=All`, { propagationPolicy: 'Background' }));
+      expect(await codes()).toEqual([404, 404]);
+      const body = job('', ({ metadata }) => {
+        delete metadata.name;
+        metadata.generateName = 'dry-gen-';
+      });
+      await agree(
+        (t) => t.call('POST', `${JOBS}?dryRun=All`, body),
+        (r) => [String(r.json?.metadata?.name)],
+      );
+    });
+
+    it('YAML bodies: duplicate keys strict and warned, and a list Table', async () => {
+      const dup = [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'metadata:',
+        '  name: yaml-dup',
+        '  name: yaml-dup',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      restartPolicy: Never',
+        '      containers: [{name: c, image: busybox}]',
+      ].join('\n');
+      const yaml = { 'Content-Type': 'application/yaml' };
+      await agree((t) => t.call('POST', `${JOBS}?fieldValidation=Strict`, dup, yaml));
+      await agree((t) => t.call('POST', `${JOBS}?fieldValidation=Warn&dryRun=All`, dup, yaml));
+      const [f, r] = await both((t) =>
+        t.call('GET', JOBS, undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' }),
+      );
+      expect(normalize(f.json.columnDefinitions)).toEqual(normalize(r.json.columnDefinitions));
+      const names = (x: Reply) =>
+        (x.json.rows as { cells: string[] }[]).map((row) =>
+          row.cells[0].replace(/^gen-\w{5}$/, 'gen-<random>'),
+        );
+      expect(names(f)).toEqual(names(r));
+    });
+
+    it('an invalid status write alike', async () => {
+      await both((t) =>
+        t.call(
+          'POST',
+          JOBS,
+          job('bad-status', ({ spec }) => (spec.suspend = true)),
+        ),
+      );
+      await agree(async (t) => {
+        for (let attempt = 0; ; attempt++) {
+          const current = (await t.call('GET', `${JOBS}/bad-status`)).json;
+          current.status = { ...(current.status ?? {}), succeeded: -1 };
+          const res = await t.call('PUT', `${JOBS}/bad-status/status`, current);
+          if (res.status !== 409 || attempt === 5) return res;
+        }
+      });
+    });
+  });
+
   it('streams watch events alike', async () => {
     const sequence = async (t: Target) => {
       const list = await t.call('GET', `${JOBS}?labelSelector=watched%3Dyes`);

@@ -416,6 +416,7 @@ export class RestHandler {
         name,
         `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${str(meta.resourceVersion)}). The object might have been modified`,
       );
+    if (!s.info.namespaced && s.info.resource === 'namespaces') return this.terminateNamespace(s, obj, opts.dryRun);
     const finalizers = new Set((meta.finalizers as string[] | undefined) ?? []);
     const policy =
       opts.propagationPolicy ??
@@ -447,10 +448,7 @@ export class RestHandler {
       this.scheduleGarbageCollection(s, ns, name);
       return { code: wasDeleting ? 200 : code, body: updated };
     }
-    if (!opts.dryRun) {
-      if (!s.info.namespaced && s.info.resource === 'namespaces') this.store.deleteNamespaceContents(name);
-      this.store.delete(s.info.resource, ns, name);
-    }
+    if (!opts.dryRun) this.store.delete(s.info.resource, ns, name);
     return {
       code: 200,
       body: {
@@ -461,6 +459,26 @@ export class RestHandler {
         details: { name, group: s.info.group, kind: s.info.resource, uid: meta.uid },
       },
     };
+  }
+
+  /**
+   * A namespace goes Terminating and the answer is the namespace; the namespace controller's
+   * part follows a moment later: its contents go, then the namespace itself.
+   */
+  private terminateNamespace(s: ResourceStrategy, obj: Json, dryRun: boolean): Reply {
+    const meta = metaOf(obj);
+    const name = str(meta.name);
+    if (meta.deletionTimestamp) return { code: 200, body: s.order(obj) };
+    meta.deletionTimestamp = nowRFC3339();
+    obj.status = { ...(isObject(obj.status) ? obj.status : {}), phase: 'Terminating' };
+    const ordered = s.order(obj);
+    if (dryRun) return { code: 200, body: ordered };
+    const updated = this.store.update(s.info.resource, '', name, ordered);
+    setTimeout(() => {
+      this.store.deleteNamespaceContents(name);
+      if (this.store.has(s.info.resource, '', name)) this.store.delete(s.info.resource, '', name);
+    }, 10).unref();
+    return { code: 200, body: updated };
   }
 
   /**
