@@ -132,7 +132,8 @@ export function decodeValue(
   if (problems.length && validation === 'Strict')
     cannotHandle(`strict decoding error: ${problems.join(', ')}`);
   // As warnings, YAML's duplicate keys lose the decoder's "yaml: unmarshal errors:" heading.
-  if (validation === 'Warn') warnings.push(...problems.map((p) => p.replace(/^yaml: unmarshal errors:\n\s*/, '')));
+  if (validation === 'Warn')
+    warnings.push(...problems.map((p) => p.replace(/^yaml: unmarshal errors:\n\s*/, '')));
   const object = decoded.object;
   object.kind = kind;
   object.apiVersion = gv;

@@ -416,7 +416,8 @@ export class RestHandler {
         name,
         `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${str(meta.resourceVersion)}). The object might have been modified`,
       );
-    if (!s.info.namespaced && s.info.resource === 'namespaces') return this.terminateNamespace(s, obj, opts.dryRun);
+    if (!s.info.namespaced && s.info.resource === 'namespaces')
+      return this.terminateNamespace(s, obj, opts.dryRun);
     const finalizers = new Set((meta.finalizers as string[] | undefined) ?? []);
     const policy =
       opts.propagationPolicy ??
