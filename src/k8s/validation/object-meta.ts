@@ -51,9 +51,9 @@ function validateOwnerReferences(refs: unknown, p: Path): FieldError[] {
     const gvk = str(r.apiVersion);
     if (!gvk)
       errs.push(field.invalid(p.child('apiVersion'), r.apiVersion ?? '', 'version must not be empty'));
-    if (!r.kind) errs.push(field.invalid(p.child('kind'), r.kind ?? '', 'kind must not be empty'));
-    if (!r.name) errs.push(field.invalid(p.child('name'), r.name ?? '', 'name must not be empty'));
-    if (!r.uid) errs.push(field.invalid(p.child('uid'), r.uid ?? '', 'uid must not be empty'));
+    if (!r.kind) errs.push(field.invalid(p.child('kind'), r.kind ?? '', 'must not be empty'));
+    if (!r.name) errs.push(field.invalid(p.child('name'), r.name ?? '', 'must not be empty'));
+    if (!r.uid) errs.push(field.invalid(p.child('uid'), r.uid ?? '', 'must not be empty'));
     if (r.controller === true) controllers.push(`${String(r.kind)}/${String(r.name)}`);
   }
   if (controllers.length > 1)

@@ -165,12 +165,12 @@ export const jobStrategy: ResourceStrategy = {
       warnings.push(
         `metadata.name: this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended: [${msgs.join(' ')}]`,
       );
-    warnings.push(...indexedWarnings(job));
+    warnings.push(...jobSpecWarnings(job));
     return warnings;
   },
   warningsOnUpdate(job, old) {
     const gen = (o: Json): unknown => (o.metadata as Json).generation;
-    return gen(job) !== gen(old) ? indexedWarnings(job) : [];
+    return gen(job) !== gen(old) ? jobSpecWarnings(job) : [];
   },
   selectableFields(job) {
     const meta = job.metadata as Json;
@@ -266,15 +266,23 @@ export const jobStrategy: ResourceStrategy = {
   },
 };
 
-function indexedWarnings(job: Json): string[] {
+/** job.WarningsForJobSpec: the Indexed soft limits, then the pod template's warnings (the part we model). */
+function jobSpecWarnings(job: Json): string[] {
   const spec = (job.spec ?? {}) as Json;
+  const warnings: string[] = [];
   if (
     spec.completionMode === 'Indexed' &&
     Number(spec.completions ?? 0) > 100000 &&
     Number(spec.parallelism ?? 0) > 10000
   )
-    return [
+    warnings.push(
       'spec: In Indexed Jobs with a number of completions higher than 10^5 and a parallelism higher than 10^4, Kubernetes might not be able to track completedIndexes when a big number of indexes fail',
-    ];
-  return [];
+    );
+  const pod = ((spec.template ?? {}) as Json).spec as Json | undefined;
+  const grace = pod?.terminationGracePeriodSeconds;
+  if (typeof grace === 'number' && grace < 0)
+    warnings.push(
+      'spec.template.spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and will be treated as 1',
+    );
+  return warnings;
 }

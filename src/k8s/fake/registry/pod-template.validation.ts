@@ -80,7 +80,13 @@ function validateContainerRestartPolicy(c: Json, p: Path): FieldError[] {
   return errs;
 }
 
-function validateContainer(c: Json, p: Path, names: Set<string>, init: boolean): FieldError[] {
+function validateContainer(
+  c: Json,
+  p: Path,
+  names: Set<string>,
+  init: boolean,
+  volumes: Set<string>,
+): FieldError[] {
   const errs: FieldError[] = [];
   const name = str(c.name);
   if (!name) errs.push(field.required(p.child('name'), ''));
@@ -104,10 +110,16 @@ function validateContainer(c: Json, p: Path, names: Set<string>, init: boolean):
   list(c.env).forEach((e, i) => {
     if (!e.name) errs.push(field.required(p.child('env').index(i).child('name'), ''));
   });
+  const paths = new Set<string>();
   list(c.volumeMounts).forEach((m, i) => {
     const mp = p.child('volumeMounts').index(i);
-    if (!m.name) errs.push(field.required(mp.child('name'), ''));
-    if (!m.mountPath) errs.push(field.required(mp.child('mountPath'), ''));
+    const name = str(m.name);
+    if (!name) errs.push(field.required(mp.child('name'), ''));
+    if (!volumes.has(name)) errs.push(field.notFound(mp.child('name'), name));
+    const mountPath = str(m.mountPath);
+    if (!mountPath) errs.push(field.required(mp.child('mountPath'), ''));
+    if (paths.has(mountPath)) errs.push(field.invalid(mp.child('mountPath'), mountPath, 'must be unique'));
+    paths.add(mountPath);
   });
   return errs;
 }
@@ -115,14 +127,15 @@ function validateContainer(c: Json, p: Path, names: Set<string>, init: boolean):
 function validatePodSpec(spec: Json, p: Path): FieldError[] {
   const errs: FieldError[] = [];
   errs.push(...validateVolumes(list(spec.volumes), p.child('volumes')));
+  const volumes = new Set(list(spec.volumes).map((v) => str(v.name)));
   const names = new Set<string>();
   const containers = list(spec.containers);
   if (!containers.length) errs.push(field.required(p.child('containers'), ''));
   containers.forEach((c, i) =>
-    errs.push(...validateContainer(c, p.child('containers').index(i), names, false)),
+    errs.push(...validateContainer(c, p.child('containers').index(i), names, false, volumes)),
   );
   list(spec.initContainers).forEach((c, i) =>
-    errs.push(...validateContainer(c, p.child('initContainers').index(i), names, true)),
+    errs.push(...validateContainer(c, p.child('initContainers').index(i), names, true, volumes)),
   );
   errs.push(...oneOf(spec.restartPolicy, p.child('restartPolicy'), RESTART_POLICIES));
   errs.push(...oneOf(spec.dnsPolicy, p.child('dnsPolicy'), DNS_POLICIES));
@@ -140,11 +153,6 @@ function validatePodSpec(spec: Json, p: Path): FieldError[] {
     const v = str(spec[key]);
     if (v) for (const msg of isDNS1123Label(v)) errs.push(field.invalid(p.child(key), v, msg));
   }
-  const grace = spec.terminationGracePeriodSeconds;
-  if (typeof grace === 'number' && grace < 0)
-    errs.push(
-      field.invalid(p.child('terminationGracePeriodSeconds'), grace, 'must be greater than or equal to 0'),
-    );
   return errs;
 }
 
