@@ -159,6 +159,10 @@ export const errors = {
       }),
     ),
 
+  /** A server-side apply that would change fields other managers own (errors.NewApplyConflict). */
+  applyConflict: (causes: StatusCause[], message: string): StatusError =>
+    new StatusError(failureStatus(409, 'Conflict', message, { causes })),
+
   invalid: (
     group: string,
     kind: string,

@@ -316,6 +316,26 @@ describe('the fake and a real kube-apiserver answer alike', () => {
       );
     });
 
+    it('server-side apply conflicts with another manager alike, and force takes the field', async () => {
+      await both((t) =>
+        t.call(
+          'POST',
+          `${JOBS}?fieldManager=creator`,
+          job('contested', ({ spec }) => (spec.suspend = true)),
+        ),
+      );
+      const applied = job('contested', ({ spec }) => {
+        spec.suspend = true;
+        spec.parallelism = 3;
+      });
+      const apply = (t: Target, query: string) =>
+        t.call('PATCH', `${JOBS}/contested?fieldManager=applier${query}`, applied, {
+          'Content-Type': 'application/apply-patch+yaml',
+        });
+      await agree((t) => apply(t, ''));
+      await agree((t) => apply(t, '&force=true'));
+    });
+
     it('writes the status subresource alike', async () => {
       await agree(async (t) => {
         // The real job controller writes status too: read, write, and on a conflict read again.

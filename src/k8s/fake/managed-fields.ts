@@ -5,6 +5,7 @@
 // "." for a node that is itself a member and also has members below it.
 import { arrayItem, schemaTypes } from './codec/schema';
 import { deepEqual, isObject, Json, own } from '../json';
+import { errors } from '../status';
 
 const LIST_KEYS: Record<string, string[]> = {
   'V1PodSpec.containers': ['name'],
@@ -40,6 +41,7 @@ interface FieldSet {
   children: Map<string, FieldSet>;
 }
 const emptySet = (member = false): FieldSet => ({ member, children: new Map() });
+const isEmpty = (s: FieldSet): boolean => !s.member && s.children.size === 0;
 
 type Shape =
   | { kind: 'leaf' }
@@ -103,11 +105,12 @@ function wholeSet(value: unknown, shape: Shape): FieldSet {
 function appliedSet(value: unknown, shape: Shape): FieldSet {
   if (shape.kind === 'leaf') return emptySet(true);
   const children = elementsOf(value, shape);
-  const set = emptySet(children.size === 0);
+  // An empty object is a value of its own; one emptied by the stripped metadata fields is not.
+  const set = emptySet(isObject(value) ? Object.keys(value).length === 0 : children.size === 0);
   for (const [k, c] of children) {
     const child = appliedSet(c.value, c.shape);
     if (shape.kind === 'assoc') child.member = true;
-    set.children.set(k, child);
+    if (!isEmpty(child)) set.children.set(k, child);
   }
   return set;
 }
@@ -166,7 +169,65 @@ function difference(a: FieldSet, b: FieldSet): FieldSet {
   return out;
 }
 
-const isEmpty = (s: FieldSet): boolean => !s.member && s.children.size === 0;
+/** The members both sets have. */
+function intersection(a: FieldSet, b: FieldSet): FieldSet {
+  const out = emptySet(a.member && b.member);
+  for (const [k, c] of a.children) {
+    const other = b.children.get(k);
+    if (!other) continue;
+    const both = intersection(c, other);
+    if (!isEmpty(both)) out.children.set(k, both);
+  }
+  return out;
+}
+
+/** One path element as structured-merge-diff prints it: .name, [key="v"], [=value]. */
+function printElement(k: string): string {
+  if (k.startsWith('f:')) return `.${k.slice(2)}`;
+  if (k.startsWith('v:')) return `[=${k.slice(2)}]`;
+  if (k.startsWith('i:')) return `[${k.slice(2)}]`;
+  const key = JSON.parse(k.slice(2)) as Json;
+  return `[${Object.keys(key)
+    .sort()
+    .map((f) => `${f}=${JSON.stringify(key[f])}`)
+    .join(',')}]`;
+}
+
+/** Every member path of a set, printed, in the set's order. */
+function memberPaths(set: FieldSet, prefix = ''): string[] {
+  const out: string[] = [];
+  if (set.member && prefix) out.push(prefix);
+  const keys = [...set.children.keys()].sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : x > y ? 1 : 0));
+  for (const k of keys) out.push(...memberPaths(set.children.get(k) as FieldSet, prefix + printElement(k)));
+  return out;
+}
+
+/** How the apiserver names a manager in a conflict: "name" [with subresource "s"] [using v]. */
+function printManager(e: ManagerEntry): string {
+  let s = JSON.stringify(e.manager);
+  if (e.subresource) s += ` with subresource ${JSON.stringify(e.subresource)}`;
+  // The manager's identity carries no time, so none is printed.
+  if (e.operation === 'Update') s += ` using ${e.apiVersion}`;
+  return s;
+}
+
+function conflictError(conflicts: { entry: ManagerEntry; paths: string[] }[]): Error {
+  const all = conflicts.flatMap((c) => c.paths.map((p) => ({ who: printManager(c.entry), path: p })));
+  const causes = all.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${c.who}`,
+    field: c.path,
+  }));
+  if (all.length === 1)
+    return errors.applyConflict(
+      causes,
+      `Apply failed with 1 conflict: conflict with ${all[0].who}: ${all[0].path}`,
+    );
+  const lines = [...conflicts]
+    .sort((a, b) => (printManager(a.entry) < printManager(b.entry) ? -1 : 1))
+    .flatMap((c) => [`conflicts with ${printManager(c.entry)}:`, ...c.paths.map((p) => `- ${p}`)]);
+  return errors.applyConflict(causes, `Apply failed with ${all.length} conflicts: ${lines.join('\n')}`);
+}
 
 const ORDER = ['.', 'f:', 'k:', 'v:', 'i:'];
 const rank = (k: string): number => ORDER.findIndex((p) => k.startsWith(p));
@@ -211,6 +272,8 @@ export interface ManagedWrite {
   subresource?: string;
   /** The configuration sent by an Apply. */
   applied?: Json;
+  /** An Apply with force=true takes conflicting fields instead of failing. */
+  force?: boolean;
 }
 
 /** The Go zero value of the type as JSON: the "before" of a create. */
@@ -240,9 +303,21 @@ export function updateManagedFields(w: ManagedWrite): ManagerEntry[] {
   let taken: FieldSet;
   if (w.operation === 'Apply') {
     const applied = emptySet();
-    for (const [k, c] of root(w.applied ?? {})) applied.children.set(k, appliedSet(c.value, c.shape));
+    for (const [k, c] of root(w.applied ?? {})) {
+      const child = appliedSet(c.value, c.shape);
+      if (!isEmpty(child)) applied.children.set(k, child);
+    }
     mine = applied;
-    taken = union(applied, cmp.removed);
+    // Others keep what the apply set to the value it had: they share it. Changed fields move.
+    taken = union(cmp.changed, cmp.removed);
+    if (!w.force) {
+      // Fields another manager owns that this apply would change.
+      const conflicts = previous
+        .filter((p) => !same(p.entry))
+        .map((p) => ({ entry: p.entry, paths: memberPaths(intersection(p.set, cmp.changed)) }))
+        .filter((c) => c.paths.length);
+      if (conflicts.length) throw conflictError(conflicts);
+    }
   } else {
     mine = cmp.changed;
     taken = union(cmp.changed, cmp.removed);

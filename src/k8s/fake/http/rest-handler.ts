@@ -210,6 +210,7 @@ export class RestHandler {
     manager: string,
     operation: 'Update' | 'Apply',
     applied?: Json,
+    force = false,
   ): Reply {
     const s = r.strategy;
     const meta = metaOf(object);
@@ -274,6 +275,7 @@ export class RestHandler {
       time: nowRFC3339(),
       subresource: status ? 'status' : undefined,
       applied,
+      force,
     });
     meta.resourceVersion = oldMeta.resourceVersion;
     const ordered = s.order(object);
@@ -297,7 +299,8 @@ export class RestHandler {
     const type = patchType(r.contentType);
     const opts = writeOptions('PatchOptions', r.query, r.userAgent, type === 'apply');
     const body = await r.body();
-    if (type === 'apply') return this.apply(r, body, opts.fieldValidation, opts.dryRun, opts.fieldManager);
+    if (type === 'apply')
+      return this.apply(r, body, opts.fieldValidation, opts.dryRun, opts.fieldManager, opts.force);
     let patch: unknown;
     try {
       patch = JSON.parse(body.toString('utf8'));
@@ -351,7 +354,14 @@ export class RestHandler {
   }
 
   /** Server-side apply, simplified: the applied configuration is merged into the live object, or creates it. */
-  private apply(r: RestRequest, body: Buffer, fv: FieldValidation, dryRun: boolean, manager: string): Reply {
+  private apply(
+    r: RestRequest,
+    body: Buffer,
+    fv: FieldValidation,
+    dryRun: boolean,
+    manager: string,
+    force: boolean,
+  ): Reply {
     const s = r.strategy;
     const { value: applied } = parseDocument(body, 'yaml');
     if (!isObject(applied))
@@ -368,7 +378,7 @@ export class RestHandler {
     const merged = applyStrategicMergePatch(current, applied, s.info.schemaType);
     const { object, warnings } = this.decodePatched(merged, s, fv);
     metaOf(object).resourceVersion = metaOf(current).resourceVersion;
-    return this.updateObject(r, object, warnings, dryRun, manager, 'Apply', applied);
+    return this.updateObject(r, object, warnings, dryRun, manager, 'Apply', applied, force);
   }
 
   // ---- delete -------------------------------------------------------------------------
