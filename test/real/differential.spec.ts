@@ -336,6 +336,16 @@ describe('the fake and a real kube-apiserver answer alike', () => {
       await agree((t) => apply(t, '&force=true'));
     });
 
+    it('accepts and drops an alpha field whose feature gate is off, alike', async () => {
+      await agree((t) =>
+        t.call(
+          'POST',
+          `${JOBS}?fieldValidation=Strict&dryRun=All`,
+          job('gated', ({ pod }) => (pod.schedulingGroup = { podGroupName: 'group-a' })),
+        ),
+      );
+    });
+
     it('writes the status subresource alike', async () => {
       await agree(async (t) => {
         // The real job controller writes status too: read, write, and on a conflict read again.

@@ -57,6 +57,8 @@ function shapeOf(parent: string | undefined, key: string, value: unknown): Shape
   if (Array.isArray(value) && keys) return { kind: 'assoc', type: t ? arrayItem(t) : undefined, keys };
   if (Array.isArray(value) && SET_LISTS.has(at)) return { kind: 'set' };
   if (isObject(value) && t && /^[A-Z]/.test(t)) return { kind: 'struct', type: t };
+  // A field our schema lacks (an alpha field the decoder kept): its object is a struct.
+  if (isObject(value) && !t) return { kind: 'struct', type: '' };
   if (isObject(value) && t?.startsWith('{ [key: string]') && !ATOMIC_MAPS.has(at)) return { kind: 'map' };
   return { kind: 'leaf' };
 }

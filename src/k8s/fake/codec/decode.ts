@@ -145,6 +145,13 @@ function zeroOf(t: string): unknown {
   return {};
 }
 
+/**
+ * Fields of Kubernetes 1.36's Go types that client-node's models (our schema) do not have yet:
+ * alpha fields the apiserver decodes and then drops while their feature gate is off. Found by
+ * comparing the schema with src/k8s/fake/schema/go-types.json.
+ */
+const GATED_FIELDS = new Set(['V1PodSpec.schedulingGroup', 'V1PodCertificateProjection.userAnnotations']);
+
 function decodeStruct(
   obj: Record<string, unknown>,
   typeName: string,
@@ -159,7 +166,9 @@ function decodeStruct(
     const prop = own(schema.properties, key);
     const childPath = path ? `${path}.${key}` : key;
     if (!prop) {
-      ctx.unknown.push(childPath);
+      // A gated field is kept as sent; the strategy drops it after the field manager saw it.
+      if (GATED_FIELDS.has(`${typeName}.${key}`)) defineKey(out, key, v);
+      else ctx.unknown.push(childPath);
       continue;
     }
     const d = decodeValue(v, prop, typeName, key, fieldPath ? `${fieldPath}.${key}` : key, childPath, ctx);

@@ -143,11 +143,13 @@ export const jobStrategy: ResourceStrategy = {
   },
   applyDefaults: setDefaultsJob,
   prepareForCreate(job) {
+    dropDisabledFields(job);
     generateSelector(job);
     job.status = {};
     (job.metadata as Json).generation = 1;
   },
   prepareForUpdate(job, old) {
+    dropDisabledFields(job);
     job.status = old.status;
     const meta = job.metadata as Json;
     const prev = old.metadata as Json;
@@ -285,4 +287,18 @@ function jobSpecWarnings(job: Json): string[] {
       'spec.template.spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and will be treated as 1',
     );
   return warnings;
+}
+
+/**
+ * Alpha fields whose feature gates are off in the release we emulate: accepted by the decoder,
+ * recorded by the field manager, then dropped (pod/util.go dropDisabledPodFields).
+ */
+function dropDisabledFields(job: Json): void {
+  const pod = (((job.spec as Json | undefined)?.template as Json | undefined)?.spec ?? {}) as Json;
+  delete pod.schedulingGroup;
+  for (const volume of Array.isArray(pod.volumes) ? (pod.volumes as Json[]) : []) {
+    const sources = (volume.projected as Json | undefined)?.sources;
+    for (const source of Array.isArray(sources) ? (sources as Json[]) : [])
+      delete (source.podCertificate as Json | undefined)?.userAnnotations;
+  }
 }
