@@ -201,6 +201,10 @@ export const errors = {
       ),
     ),
 
+  /** go-restful's own answer when a route's Consumes list lacks the content type. */
+  routeUnsupportedMediaType: (): StatusError =>
+    new StatusError(failureStatus(415, 'UnsupportedMediaType', '415: Unsupported Media Type', {})),
+
   notAcceptable: (accepted: string[]): StatusError =>
     new StatusError(
       failureStatus(

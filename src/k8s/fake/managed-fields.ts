@@ -43,6 +43,13 @@ interface FieldSet {
 const emptySet = (member = false): FieldSet => ({ member, children: new Map() });
 const isEmpty = (s: FieldSet): boolean => !s.member && s.children.size === 0;
 
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const ORDER = ['.', 'f:', 'k:', 'v:', 'i:'];
+const rank = (k: string): number => ORDER.findIndex((p) => k.startsWith(p));
+/** A set's children in the order structured-merge-diff writes them: fields, keys, values, indexes. */
+const sortedKeys = (set: FieldSet): string[] =>
+  [...set.children.keys()].sort((x, y) => rank(x) - rank(y) || byCodeUnits(x, y));
+
 type Shape =
   | { kind: 'leaf' }
   | { kind: 'struct'; type: string }
@@ -199,8 +206,8 @@ function printElement(k: string): string {
 function memberPaths(set: FieldSet, prefix = ''): string[] {
   const out: string[] = [];
   if (set.member && prefix) out.push(prefix);
-  const keys = [...set.children.keys()].sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : x > y ? 1 : 0));
-  for (const k of keys) out.push(...memberPaths(set.children.get(k) as FieldSet, prefix + printElement(k)));
+  for (const k of sortedKeys(set))
+    out.push(...memberPaths(set.children.get(k) as FieldSet, prefix + printElement(k)));
   return out;
 }
 
@@ -226,19 +233,15 @@ function conflictError(conflicts: { entry: ManagerEntry; paths: string[] }[]): E
       `Apply failed with 1 conflict: conflict with ${all[0].who}: ${all[0].path}`,
     );
   const lines = [...conflicts]
-    .sort((a, b) => (printManager(a.entry) < printManager(b.entry) ? -1 : 1))
+    .sort((a, b) => byCodeUnits(printManager(a.entry), printManager(b.entry)))
     .flatMap((c) => [`conflicts with ${printManager(c.entry)}:`, ...c.paths.map((p) => `- ${p}`)]);
   return errors.applyConflict(causes, `Apply failed with ${all.length} conflicts: ${lines.join('\n')}`);
 }
 
-const ORDER = ['.', 'f:', 'k:', 'v:', 'i:'];
-const rank = (k: string): number => ORDER.findIndex((p) => k.startsWith(p));
-
 function toFieldsV1(set: FieldSet): Json {
   const out: Json = {};
   if (set.member && set.children.size) out['.'] = {};
-  const keys = [...set.children.keys()].sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : x > y ? 1 : 0));
-  for (const k of keys) out[k] = toFieldsV1(set.children.get(k) as FieldSet);
+  for (const k of sortedKeys(set)) out[k] = toFieldsV1(set.children.get(k) as FieldSet);
   return out;
 }
 
@@ -293,37 +296,32 @@ export function updateManagedFields(w: ManagedWrite): ManagerEntry[] {
   const cmp: Comparison = { changed: emptySet(), removed: emptySet() };
   compareChildren(root(w.old ?? zeroValue(w.typeName)), root(w.obj), cmp);
 
-  const previous = (
-    Array.isArray(w.old && isObject(w.old.metadata) ? w.old.metadata.managedFields : undefined)
-      ? ((w.old?.metadata as Json).managedFields as ManagerEntry[])
-      : []
-  ).map((e) => ({ entry: e, set: fromFieldsV1(e.fieldsV1) }));
+  const oldEntries = isObject(w.old?.metadata) ? w.old.metadata.managedFields : undefined;
+  const previous = (Array.isArray(oldEntries) ? (oldEntries as ManagerEntry[]) : []).map((e) => ({
+    entry: e,
+    set: fromFieldsV1(e.fieldsV1),
+  }));
   const same = (e: ManagerEntry): boolean =>
     e.manager === w.manager && e.operation === w.operation && e.subresource === w.subresource;
 
-  let mine: FieldSet;
-  let taken: FieldSet;
-  if (w.operation === 'Apply') {
-    const applied = emptySet();
+  const apply = w.operation === 'Apply';
+  // An Update owns what it changed; an Apply owns what it applied.
+  const mine = apply ? emptySet() : cmp.changed;
+  if (apply)
     for (const [k, c] of root(w.applied ?? {})) {
       const child = appliedSet(c.value, c.shape);
-      if (!isEmpty(child)) applied.children.set(k, child);
+      if (!isEmpty(child)) mine.children.set(k, child);
     }
-    mine = applied;
-    // Others keep what the apply set to the value it had: they share it. Changed fields move.
-    taken = union(cmp.changed, cmp.removed);
-    if (!w.force) {
-      // Fields another manager owns that this apply would change.
-      const conflicts = previous
-        .filter((p) => !same(p.entry))
-        .map((p) => ({ entry: p.entry, paths: memberPaths(intersection(p.set, cmp.changed)) }))
-        .filter((c) => c.paths.length);
-      if (conflicts.length) throw conflictError(conflicts);
-    }
-  } else {
-    mine = cmp.changed;
-    taken = union(cmp.changed, cmp.removed);
+  if (apply && !w.force) {
+    // Fields another manager owns that this apply would change.
+    const conflicts = previous
+      .filter((p) => !same(p.entry))
+      .map((p) => ({ entry: p.entry, paths: memberPaths(intersection(p.set, cmp.changed)) }))
+      .filter((c) => c.paths.length);
+    if (conflicts.length) throw conflictError(conflicts);
   }
+  // Changed and removed fields leave their other owners; a field set to the value it had is shared.
+  const taken = union(cmp.changed, cmp.removed);
   const entries: ManagerEntry[] = [];
   let ownPrev: { entry: ManagerEntry; set: FieldSet } | undefined;
   for (const p of previous) {
@@ -334,10 +332,9 @@ export function updateManagedFields(w: ManagedWrite): ManagerEntry[] {
     const rest = difference(p.set, taken);
     if (!isEmpty(rest)) entries.push({ ...p.entry, fieldsV1: toFieldsV1(rest) });
   }
-  // An Update that changed nothing leaves its manager's entry, and its time, as they were.
-  const touched = w.operation === 'Apply' || !isEmpty(mine);
-  const kept = ownPrev && w.operation === 'Update' ? difference(ownPrev.set, cmp.removed) : undefined;
-  const set = w.operation === 'Apply' ? mine : kept ? union(kept, mine) : mine;
+  // An Update adds to what its manager owned; one that changed nothing keeps the entry's time.
+  const touched = apply || !isEmpty(mine);
+  const set = !apply && ownPrev ? union(difference(ownPrev.set, cmp.removed), mine) : mine;
   if (!isEmpty(set)) {
     const entry: ManagerEntry = {
       manager: w.manager,
@@ -355,13 +352,12 @@ export function updateManagedFields(w: ManagedWrite): ManagerEntry[] {
 
 /** The apiserver's order: operation, then time (seconds), manager, apiVersion, subresource. */
 function sortEntries(entries: ManagerEntry[]): ManagerEntry[] {
-  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   return entries.sort(
     (p, q) =>
-      cmp(p.operation, q.operation) ||
+      byCodeUnits(p.operation, q.operation) ||
       Date.parse(p.time) - Date.parse(q.time) ||
-      cmp(p.manager, q.manager) ||
-      cmp(p.apiVersion, q.apiVersion) ||
-      cmp(p.subresource ?? '', q.subresource ?? ''),
+      byCodeUnits(p.manager, q.manager) ||
+      byCodeUnits(p.apiVersion, q.apiVersion) ||
+      byCodeUnits(p.subresource ?? '', q.subresource ?? ''),
   );
 }

@@ -104,6 +104,9 @@ export function validateLabelSelector(sel: unknown, p: Path): FieldError[] {
 
 export class SelectorParseError extends Error {}
 
+/** A run of characters the selector lexer reads as one identifier. */
+const IDENTIFIER = /^[^\s,=!()<>]+/;
+
 /** Parses `a=b,c!=d,e in (x,y),!f,g,h notin (z)` as labels.Parse does. */
 export function parseSelector(text: string): Requirement[] {
   const reqs: Requirement[] = [];
@@ -115,7 +118,7 @@ export function parseSelector(text: string): Requirement[] {
   };
   const ident = (): string => {
     ws();
-    const m = /^[^\s,=!()<>]+/.exec(src.slice(i));
+    const m = IDENTIFIER.exec(src.slice(i));
     if (!m) return '';
     i += m[0].length;
     return m[0];
@@ -138,7 +141,7 @@ export function parseSelector(text: string): Requirement[] {
     const c = src[i];
     if (c === undefined) return { kind: 'other', lit: '' };
     if (c === ',' || c === ')') return { kind: c, lit: c };
-    const id = /^[^\s,=!()<>]+/.exec(src.slice(i));
+    const id = IDENTIFIER.exec(src.slice(i));
     if (id) return { kind: 'id', lit: id[0] };
     return { kind: 'other', lit: /^(==|!=|[=!()<>])/.exec(src.slice(i))?.[0] ?? c };
   };

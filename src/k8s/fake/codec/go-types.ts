@@ -3,7 +3,7 @@
 // The apiserver json.Marshals internal values into validation messages, and internal types
 // carry no json tags, so their fields print under their Go names.
 import data from '../schema/go-types.json';
-import { isObject, Json } from '../../json';
+import { isObject, Json, own } from '../../json';
 import { RenderedValue } from '../../validation/field';
 
 interface GoField {
@@ -148,11 +148,22 @@ export function internalValue(path: string, value: unknown): unknown {
   return intType ? new RenderedValue(marshal(value, intType, extType)) : value;
 }
 
-/** Removes what Go's encoder leaves out: omitempty fields at their zero value, and null optionals. */
-export function dropEmptyFields(value: Json, type: string = ROOTS.external): void {
+/** The Go type behind a schema type, where the generated shapes have it (Job, for now). */
+const GO_TYPE_OF: Record<string, string> = { V1Job: ROOTS.external };
+
+/**
+ * Removes from a decoded object what Go's encoder would leave out (omitempty fields at their zero
+ * value, null optionals); objects of types without a generated Go shape are left as they are.
+ */
+export function dropEmptyFields(value: Json, schemaType: string): void {
+  const type = own(GO_TYPE_OF, schemaType);
+  if (type) dropEmpty(value, type);
+}
+
+function dropEmpty(value: Json, type: string): void {
   for (const f of shape(deref(type)).fields ?? []) {
     if (f.inline) {
-      dropEmptyFields(value, f.type);
+      dropEmpty(value, f.type);
       continue;
     }
     if (!f.json || !(f.json in value)) continue;
@@ -163,8 +174,8 @@ export function dropEmptyFields(value: Json, type: string = ROOTS.external): voi
       continue;
     }
     const inner = shape(deref(f.type));
-    if (inner.kind === 'struct' && isObject(v)) dropEmptyFields(v, deref(f.type));
+    if (inner.kind === 'struct' && isObject(v)) dropEmpty(v, deref(f.type) ?? f.type);
     if (inner.kind === 'slice' && Array.isArray(v) && shape(inner.elem).kind === 'struct')
-      for (const el of v) if (isObject(el)) dropEmptyFields(el, inner.elem);
+      for (const el of v) if (isObject(el)) dropEmpty(el, inner.elem ?? '');
   }
 }

@@ -69,7 +69,7 @@ export function decodeObject(
     parsed = parseDocument(body, format);
     // A JSON null decodes into the empty object, as Go's decoder leaves its target alone.
     if (parsed.value === null) parsed = { ...parsed, value: {} };
-    if (!isObject(parsed.value)) decodeValue(parsed.value, [], strategy, validation);
+    if (!isObject(parsed.value)) throw notAnObject(parsed.value);
   } catch (e) {
     // Before the kind is known the handler names the type it wanted and the start of the body.
     if (!(e instanceof StatusError) || format === 'protobuf') throw e;
@@ -78,6 +78,15 @@ export function decodeObject(
     );
   }
   return decodeValue(parsed.value, parsed.duplicates, strategy, validation);
+}
+
+/** The decoder's error for a document that is no object. */
+function notAnObject(value: unknown): StatusError {
+  if (value === null) return errors.badRequest(`Object 'Kind' is missing in 'null'`);
+  const t = Array.isArray(value) ? 'array' : typeof value === 'boolean' ? 'bool' : typeof value;
+  return errors.badRequest(
+    `couldn't get version/kind; json parse error: json: cannot unmarshal ${t} into Go value of type ${TYPE_META_STRUCT}`,
+  );
 }
 
 /** The apiserver's summary of a body it could not decode: text if it looks like JSON, else hex. */
@@ -96,19 +105,7 @@ export function decodeValue(
 ): Decoded {
   const { kind, version } = strategy.info;
   const gv = groupVersion(strategy.info);
-  if (!isObject(value)) {
-    const t = Array.isArray(value)
-      ? 'array'
-      : value === null
-        ? 'null'
-        : typeof value === 'boolean'
-          ? 'bool'
-          : typeof value;
-    if (value === null) throw errors.badRequest(`Object 'Kind' is missing in 'null'`);
-    throw errors.badRequest(
-      `couldn't get version/kind; json parse error: json: cannot unmarshal ${t} into Go value of type ${TYPE_META_STRUCT}`,
-    );
-  }
+  if (!isObject(value)) throw notAnObject(value);
   const bodyKind = typeof value.kind === 'string' ? value.kind : '';
   const bodyVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
   const cannotHandle = (why: string): never => {
@@ -138,7 +135,7 @@ export function decodeValue(
   object.kind = kind;
   object.apiVersion = gv;
   // What Go's encoder would not write back does not survive the round trip through the Go type.
-  if (strategy.info.schemaType === 'V1Job') dropEmptyFields(object);
+  dropEmptyFields(object, strategy.info.schemaType);
   strategy.applyDefaults(object);
   return { object, warnings };
 }

@@ -1,16 +1,10 @@
 // Content negotiation as the apiserver does it (apiserver/pkg/endpoints/handlers/negotiation).
-import { errors, failureStatus, StatusError } from '../../status';
+import { errors } from '../../status';
 
 export const ACCEPTED_BODY_TYPES = [
   'application/json',
   'application/yaml',
   'application/vnd.kubernetes.protobuf',
-];
-export const PATCH_TYPES = [
-  'application/json-patch+json',
-  'application/merge-patch+json',
-  'application/strategic-merge-patch+json',
-  'application/apply-patch+yaml',
 ];
 
 export type BodyFormat = 'json' | 'yaml' | 'protobuf';
@@ -38,7 +32,7 @@ export function patchType(contentType: string | undefined): PatchType {
       return 'apply';
     default:
       // The route's content-type filter answers before the patch handler sees the request.
-      throw new StatusError(failureStatus(415, 'UnsupportedMediaType', '415: Unsupported Media Type', {}));
+      throw errors.routeUnsupportedMediaType();
   }
 }
 
