@@ -17,6 +17,7 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sleep } from '../support/wait';
 
 const HERE = __dirname;
 const ROOT = resolve(HERE, '../..');
@@ -63,8 +64,6 @@ function freePort(): Promise<number> {
     });
   });
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A GET over HTTPS with the cluster's CA once it exists; status and body. */
 export function httpsGet(url: string, token: string, ca?: Buffer): Promise<{ status: number; body: string }> {

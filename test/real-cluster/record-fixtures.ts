@@ -5,10 +5,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir, realTarget, Target } from '../real/target';
+import { sleep, until } from '../support/wait';
 import { buildBinaries, startRealCluster } from './launcher';
 
 type Json = Record<string, any>;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MERGE = { 'Content-Type': 'application/merge-patch+json' };
 
 interface Scenario {
@@ -44,13 +44,9 @@ const conditionOf = (events: Json[], type: string): boolean =>
       (e.object.status?.conditions ?? []).some((c: Json) => c.type === type && c.status === 'True'),
   );
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 60000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+/** Waits a minute at most for a story's next step. */
+const waitTill = (what: string, check: () => boolean | Promise<boolean>): Promise<void> =>
+  until(what, check, 60000).then(() => undefined);
 
 const finished = (events: () => Json[]) => () =>
   conditionOf(events(), 'Complete') || conditionOf(events(), 'Failed');
@@ -67,13 +63,13 @@ const deleteWith = (policy: string): Scenario => ({
   about: `A running Job (2 pods) deleted with propagationPolicy ${policy}.`,
   job: job('', { completions: 2, parallelism: 2 }, 'hang'),
   async drive(t, ns, name, events) {
-    await until(
+    await waitTill(
       '2 running pods',
       () => events().filter((e) => e.object.status?.phase === 'Running').length >= 2,
     );
     await t.call('DELETE', `/apis/batch/v1/namespaces/${ns}/jobs/${name}`, { propagationPolicy: policy });
-    await until('the Job to go', deleted(events));
-    if (policy !== 'Orphan') await until('the pods to go', () => podsGone(t, ns, name));
+    await waitTill('the Job to go', deleted(events));
+    if (policy !== 'Orphan') await waitTill('the pods to go', () => podsGone(t, ns, name));
     await sleep(1000);
   },
 });
@@ -83,28 +79,28 @@ const SCENARIOS: Scenario[] = [
     name: 'succeeded',
     about: 'completions 3, parallelism 2: every pod succeeds.',
     job: job('', { completions: 3, parallelism: 2 }),
-    drive: (_t, _ns, _n, events) => until('the Job to finish', finished(events)),
+    drive: (_t, _ns, _n, events) => waitTill('the Job to finish', finished(events)),
   },
   {
     name: 'backoff-limit',
     about: 'backoffLimit 1: every pod exits 1, so the Job fails after two pods.',
     job: job('', { backoffLimit: 1 }, 'fail'),
-    drive: (_t, _ns, _n, events) => until('the Job to finish', finished(events)),
+    drive: (_t, _ns, _n, events) => waitTill('the Job to finish', finished(events)),
   },
   {
     name: 'active-deadline',
     about: 'activeDeadlineSeconds 3 with pods that never end: the Job fails with DeadlineExceeded.',
     job: job('', { activeDeadlineSeconds: 3, parallelism: 2, completions: 2 }, 'hang'),
     drive: async (t, ns, name, events) => {
-      await until('the Job to finish', finished(events));
-      await until('the pods to go', () => podsGone(t, ns, name));
+      await waitTill('the Job to finish', finished(events));
+      await waitTill('the pods to go', () => podsGone(t, ns, name));
     },
   },
   {
     name: 'indexed',
     about: 'completionMode Indexed, completions 3, parallelism 3.',
     job: job('', { completionMode: 'Indexed', completions: 3, parallelism: 3 }),
-    drive: (_t, _ns, _n, events) => until('the Job to finish', finished(events)),
+    drive: (_t, _ns, _n, events) => waitTill('the Job to finish', finished(events)),
   },
   {
     name: 'suspend-resume',
@@ -118,7 +114,7 @@ const SCENARIOS: Scenario[] = [
         { spec: { suspend: false } },
         MERGE,
       );
-      await until('the Job to finish', finished(events));
+      await waitTill('the Job to finish', finished(events));
     },
   },
   {
@@ -126,8 +122,8 @@ const SCENARIOS: Scenario[] = [
     about: 'ttlSecondsAfterFinished 1: the Job and its pods are deleted a second after it completes.',
     job: job('', { ttlSecondsAfterFinished: 1 }),
     async drive(t, ns, name, events) {
-      await until('the Job to be deleted', deleted(events));
-      await until('the pods to go', () => podsGone(t, ns, name));
+      await waitTill('the Job to be deleted', deleted(events));
+      await waitTill('the pods to go', () => podsGone(t, ns, name));
     },
   },
   deleteWith('Background'),

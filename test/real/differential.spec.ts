@@ -3,10 +3,10 @@
 import { INVALID_JOBS, Json, jobWith } from '../fixtures/invalid-jobs';
 import { normalize } from './normalize';
 import { fakeTarget, realTarget, Reply, Target } from './target';
+import { sleep, until } from '../support/wait';
 
 const NS = 'differential';
 const JOBS = `/apis/batch/v1/namespaces/${NS}/jobs`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function job(name: string, mutate: Parameters<typeof jobWith>[0] = () => undefined): Json {
   const j = jobWith(mutate);
@@ -372,12 +372,11 @@ describe('the fake and a real kube-apiserver answer alike', () => {
           ),
         );
         await agree((t) => t.call('DELETE', `${JOBS}/${name}`, { propagationPolicy: policy }));
-        for (const t of [fake, real]) {
-          for (let i = 0; (await t.call('GET', `${JOBS}/${name}`)).status !== 404; i++) {
-            if (i > 100) throw new Error(`${t.name}: ${name} still there`);
-            await sleep(100);
-          }
-        }
+        for (const t of [fake, real])
+          await until(
+            `${t.name}: ${name} to go`,
+            async () => (await t.call('GET', `${JOBS}/${name}`)).status === 404,
+          );
       });
     }
 

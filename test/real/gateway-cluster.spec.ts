@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { writeAuthFiles } from '../support/auth-files';
 import { gatewayForSuite } from '../support/suite';
 import { kubeconfigText } from '../real-cluster/launcher';
+import { until } from '../support/wait';
 import { realInfo, realTarget, Target } from './target';
 
 const BASE = '/api/v1/_raw/job/namespace';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
 
 const jobYaml = (name: string, outcome?: string) =>
@@ -26,16 +26,6 @@ const jobYaml = (name: string, outcome?: string) =>
     '      restartPolicy: Never',
     '      containers: [{name: main, image: "busybox:1.36"}]',
   ].join('\n');
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 describe('the gateway on a real control plane', () => {
   let admin: Target;

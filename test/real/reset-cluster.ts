@@ -1,9 +1,9 @@
 // Every suite of npm run test:real starts on a clean cluster: the suites share one control
 // plane, and were written for a fresh apiserver each (the fake's "default" has no Jobs).
 import { realTarget } from './target';
+import { until } from '../support/wait';
 
 const SYSTEM = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function resetRealCluster(): Promise<void> {
   const t = realTarget('admin');
@@ -16,13 +16,13 @@ async function resetRealCluster(): Promise<void> {
     const background = { propagationPolicy: 'Background' };
     await t.call('DELETE', '/apis/batch/v1/namespaces/default/jobs', background);
     await t.call('DELETE', '/api/v1/namespaces/default/pods', { gracePeriodSeconds: 0 });
-    for (let i = 0; ; i++) {
-      const jobs = (await t.call('GET', '/apis/batch/v1/namespaces/default/jobs')).json.items.length;
-      const extra = (await names()).filter((n) => !SYSTEM.has(n)).length;
-      if (!jobs && !extra) return;
-      if (i > 300) throw new Error('the real cluster did not come clean in 60 s');
-      await sleep(200);
-    }
+    await until(
+      'the real cluster to come clean',
+      async () =>
+        !(await t.call('GET', '/apis/batch/v1/namespaces/default/jobs')).json.items.length &&
+        !(await names()).some((n) => !SYSTEM.has(n)),
+      60000,
+    );
   } finally {
     await t.close();
   }
