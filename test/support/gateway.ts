@@ -69,14 +69,8 @@ export async function startGateway(
   }
 }
 
-/** The names of a namespace's Jobs as the gateway's upstream, fake or real, has them. */
-export async function upstreamJobs(gw: Gateway, namespace = 'default'): Promise<string[]> {
-  const reply = await gw.upstream.connection.request({
-    method: 'GET',
-    path: `/apis/batch/v1/namespaces/${namespace}/jobs`,
-  });
-  const list = JSON.parse(reply.body.toString('utf8')) as {
-    items: { metadata: { name: string } }[];
-  };
-  return list.items.map((j) => j.metadata.name);
+/** Every Job the gateway's upstream, fake or real, holds, in all namespaces, as stored. */
+export async function upstreamJobs(gw: Gateway): Promise<unknown[]> {
+  const reply = await gw.upstream.connection.request({ method: 'GET', path: '/apis/batch/v1/jobs' });
+  return (JSON.parse(reply.body.toString('utf8')) as { items: unknown[] }).items;
 }
