@@ -26,7 +26,34 @@ const mergeBomb = (): string => {
   return `${lines.join('\n')}\n`;
 };
 
+// ~200 KB: one 190,000-byte scalar and a thousand aliases of it (190 MB once expanded).
+const scalarAliasBomb = (): string =>
+  SEED_JOB_YAML.replace(
+    '  name: sleep1',
+    `  name: sleep1\n  annotations:\n    big: &big "${'x'.repeat(190000)}"`,
+  ).replace('command: [echo,  "220"]', `args:\n${'        - *big\n'.repeat(1000)}`);
+
 const CORPUS: [string, string, string | Buffer][] = [
+  ['an aliased large scalar', 'application/yaml', scalarAliasBomb()],
+  [
+    'JSON 1e309',
+    'application/json',
+    JSON.stringify({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'inf' },
+      spec: { template: {} },
+    }).replace('"spec":{', '"spec":{"activeDeadlineSeconds":1e309,'),
+  ],
+  ['YAML .inf', 'application/yaml', SEED_JOB_YAML.replace('completions: 3', 'activeDeadlineSeconds: .inf')],
+  [
+    'YAML .nan',
+    'application/yaml',
+    SEED_JOB_YAML.replace(
+      'restartPolicy: Never',
+      'restartPolicy: Never\n      terminationGracePeriodSeconds: .nan',
+    ),
+  ],
   ['billion laughs', 'application/yaml', laughs()],
   ['merge-key bomb', 'application/yaml', mergeBomb()],
   ['100k-deep flow sequence', 'application/yaml', '['.repeat(100000) + ']'.repeat(100000)],
@@ -126,6 +153,42 @@ describe('hostile request bodies', () => {
     expect(res.body).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: res.status });
     expect(typeof res.body.message).toBe('string');
     expect(await upstreamJobs(suite.gw)).toEqual(before);
+  });
+
+  it('refuses what aliases would blow up fast and at its line, eight at once', async () => {
+    const body = scalarAliasBomb();
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        suite.http
+          .post('/api/v1/_raw/job/namespace/default')
+          .set('Content-Type', 'application/yaml')
+          .send(body),
+      ),
+    );
+    for (const res of replies) {
+      expect(res.status).toBe(400);
+      expect(res.body.message).toBe(
+        'the body is not valid YAML: the document expands to more than 3145728 bytes through YAML aliases at line 31, column 11',
+      );
+    }
+    await suite.http.get('/healthz').expect(200);
+  });
+
+  it('refuses a number JSON cannot carry instead of dropping the field', async () => {
+    const res = await suite.http
+      .post('/api/v1/_raw/job/namespace/default')
+      .set('Content-Type', 'application/yaml')
+      .send(SEED_JOB_YAML.replace('completions: 3', 'activeDeadlineSeconds: .inf'));
+    expect(res.status).toBe(400);
+    expect(res.body.details.causes).toEqual([
+      {
+        reason: 'FieldValueInvalid',
+        message: 'Invalid value: +Inf: must be a finite number',
+        field: 'spec.activeDeadlineSeconds',
+        line: 6,
+        column: 3,
+      },
+    ]);
   });
 
   it('is still serving, and no prototype was touched', async () => {

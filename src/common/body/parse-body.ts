@@ -23,6 +23,31 @@ const describe = (v: unknown): string =>
 const badRequest = (message: string, cause?: StatusCause): StatusError =>
   errors.badRequest(message, cause ? [cause] : undefined);
 
+/** Field paths (as `locate` reads them) of every number JSON cannot carry: 1e309, .inf, .nan. */
+export function nonFiniteNumbers(value: unknown): { field: string; value: number }[] {
+  const found: { field: string; value: number }[] = [];
+  const stack: { v: unknown; path: string }[] = [{ v: value, path: '' }];
+  while (stack.length && found.length < 20) {
+    const { v, path } = stack.pop()!;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) found.push({ field: path, value: v });
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}[${i}]` });
+    } else if (typeof v === 'object' && v !== null) {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i];
+        const sub = /^[\w$-]+$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${k}]`;
+        stack.push({ v: (v as Record<string, unknown>)[k], path: sub });
+      }
+    }
+  }
+  return found;
+}
+
+// Go's strconv spelling, which the apiserver's messages use.
+const goFloat = (n: number): string => (Number.isNaN(n) ? 'NaN' : n > 0 ? '+Inf' : '-Inf');
+
 export function mediaTypeOf(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
@@ -119,6 +144,22 @@ export function parseBody(
       },
     );
   const value = raw as Record<string, unknown>;
+  // JSON.stringify would turn these into null and the field would silently vanish upstream.
+  const nonFinite = nonFiniteNumbers(value);
+  if (nonFinite.length) {
+    const causes = nonFinite.map(({ field, value: n }) => ({
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${goFloat(n)}: must be a finite number`,
+      field,
+      ...locate(r.root, field),
+    }));
+    const first = causes[0];
+    const where = first.line ? ` at line ${first.line}, column ${first.column}` : '';
+    throw errors.badRequest(
+      `${first.field}: Invalid value: ${goFloat(nonFinite[0].value)}${where}: numbers must be finite (JSON has no infinity or NaN)`,
+      causes,
+    );
+  }
   if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items))
     throw badRequest(`a ${value.kind} is not accepted: send one Job per request`, {
       reason: 'FieldValueInvalid',

@@ -77,6 +77,29 @@ describe('parseYaml', () => {
     expect(err?.position?.line).toBe(5);
   });
 
+  it('counts the bytes an aliased scalar expands to, not one node per alias', () => {
+    const big = 'x'.repeat(190000);
+    const text = `a: &b "${big}"\nlist:\n${'- *b\n'.repeat(1000)}`;
+    let err: DocumentError | undefined;
+    try {
+      parseYaml(text);
+    } catch (e) {
+      err = e as DocumentError;
+    }
+    expect(err).toBeInstanceOf(DocumentError);
+    expect(err?.message).toBe('the document expands to more than 3145728 bytes through YAML aliases');
+    // The 16th alias (line 18) makes 17 copies of 190,000 bytes: past 3 MiB.
+    expect(err?.position).toEqual({ line: 18, column: 3 });
+  });
+
+  it('never counts a body without aliases past its own size', () => {
+    const text = Array.from({ length: 200000 }, (_, i) => `k${i}: [a, "b", {c: 1}]`).join('\n');
+    expect(text.length).toBeLessThan(3 * 1024 * 1024 * 2);
+    expect(() =>
+      parseYaml(text, { maxDepth: 100, maxExpandedNodes: 10_000_000, maxExpandedBytes: text.length }),
+    ).not.toThrow();
+  });
+
   it('accepts modest alias use', () => {
     expect(parseYaml('a: &a [1, 2]\nb: *a\nc: *a\n').documents[0]).toEqual({
       a: [1, 2],

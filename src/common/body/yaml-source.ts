@@ -26,9 +26,19 @@ export interface YamlLimits {
   maxDepth: number;
   /** Nodes the document may have once every alias is expanded. */
   maxExpandedNodes: number;
+  /**
+   * Bytes of scalar text the document may hold once every alias is expanded: an alias of
+   * one long scalar is one node, but JSON.stringify and the upstream request pay its length
+   * each time. The apiserver takes 3 MiB bodies; what expands past that can never be sent.
+   */
+  maxExpandedBytes: number;
 }
 
-export const DEFAULT_YAML_LIMITS: YamlLimits = { maxDepth: 100, maxExpandedNodes: 100000 };
+export const DEFAULT_YAML_LIMITS: YamlLimits = {
+  maxDepth: 100,
+  maxExpandedNodes: 100000,
+  maxExpandedBytes: 3 * 1024 * 1024,
+};
 
 export class DocumentError extends Error {
   constructor(
@@ -53,6 +63,12 @@ interface Frame {
   index: number;
   anchor?: string;
   countAtOpen: number;
+  bytesAtOpen: number;
+}
+
+interface Expansion {
+  nodes: number;
+  bytes: number;
 }
 
 const positionOf = (e: {
@@ -90,18 +106,30 @@ export function parseYaml(
   }
   const roots: SourceNode[] = [];
   const stack: Frame[] = [];
-  const anchorSizes = new Map<string, number>();
+  const anchorSizes = new Map<string, Expansion>();
   let count = 0;
+  let bytes = 0;
   let docRoot: SourceNode | undefined;
 
-  const grow = (n: number, offset: number): void => {
-    count += n;
+  const grow = (n: Expansion, offset: number): void => {
+    count += n.nodes;
+    bytes += n.bytes;
     if (count > limits.maxExpandedNodes)
       throw new DocumentError(
         `the document expands to more than ${limits.maxExpandedNodes} nodes through YAML aliases`,
         lines.at(offset),
       );
+    if (bytes > limits.maxExpandedBytes)
+      throw new DocumentError(
+        `the document expands to more than ${limits.maxExpandedBytes} bytes${
+          anchorSizes.size ? ' through YAML aliases' : ''
+        }`,
+        lines.at(offset),
+      );
   };
+  // A collection costs its brackets, a scalar its text and a separator: never more than the
+  // text they came from, so only aliases can push a body that fits the body limit past it.
+  const COLLECTION: Expansion = { nodes: 1, bytes: 2 };
 
   /** Places a node that starts at `offset`: as the document root, a map value, or a sequence item. */
   const place = (offset: number): SourceNode | undefined => {
@@ -133,7 +161,7 @@ export function parseYaml(
         break;
       case EVENT_ID.MAPPING:
       case EVENT_ID.SEQUENCE: {
-        grow(1, e.start);
+        grow(COLLECTION, e.start);
         const top = stack[stack.length - 1];
         if (top?.kind === 'map' && top.expectKey) {
           top.expectKey = false;
@@ -147,15 +175,17 @@ export function parseYaml(
           expectKey: e.type === EVENT_ID.MAPPING,
           index: 0,
           anchor,
-          countAtOpen: count - 1,
+          countAtOpen: count - COLLECTION.nodes,
+          bytesAtOpen: bytes - COLLECTION.bytes,
         });
         break;
       }
       case EVENT_ID.SCALAR: {
         const start = positionOf(e);
-        grow(1, start);
+        const size: Expansion = { nodes: 1, bytes: Math.max(e.valueEnd - e.valueStart, 0) + 1 };
+        grow(size, start);
         const top = stack[stack.length - 1];
-        if (e.anchorStart >= 0) anchorSizes.set(text.slice(e.anchorStart, e.anchorEnd), 1);
+        if (e.anchorStart >= 0) anchorSizes.set(text.slice(e.anchorStart, e.anchorEnd), size);
         if (top?.kind === 'map' && top.expectKey) {
           top.expectKey = false;
           top.key = { name: getScalarValue(text, e), position: lines.at(start) };
@@ -167,7 +197,7 @@ export function parseYaml(
       case EVENT_ID.ALIAS: {
         const name = text.slice(e.anchorStart, e.anchorEnd);
         const offset = positionOf(e);
-        grow(anchorSizes.get(name) ?? 1, offset);
+        grow(anchorSizes.get(name) ?? { nodes: 1, bytes: 1 }, offset);
         const top = stack[stack.length - 1];
         if (top?.kind === 'map' && top.expectKey) {
           top.expectKey = false;
@@ -179,7 +209,11 @@ export function parseYaml(
       }
       case EVENT_ID.POP: {
         const frame = stack.pop();
-        if (frame?.anchor) anchorSizes.set(frame.anchor, count - frame.countAtOpen);
+        if (frame?.anchor)
+          anchorSizes.set(frame.anchor, {
+            nodes: count - frame.countAtOpen,
+            bytes: bytes - frame.bytesAtOpen,
+          });
         break;
       }
     }
