@@ -20,6 +20,8 @@ import { jobStrategy } from './registry/job.strategy';
 import { namespaceStrategy } from './registry/namespace.strategy';
 import { ResourceStrategy } from './registry/strategy';
 import { Store } from './store';
+import { FakeClient, InProcessClient, ResourceRef } from './client/fake-client';
+import { PodLogs } from './pod-logs';
 
 export interface FakeApiServerOptions {
   host?: string;
@@ -41,6 +43,10 @@ export interface AuditEntry {
 export interface FakeApiServer {
   url: string;
   store: Store;
+  /** The in-process client the fake's controllers use; tests may use it too. */
+  client: FakeClient;
+  /** What simulated containers printed, as the node keeps it. */
+  logs: PodLogs;
   /** The last requests, newest last (at most 1000). */
   audit: AuditEntry[];
   server: Server;
@@ -61,6 +67,9 @@ const GROUPS: Record<string, ResourceStrategy[]> = {
   '': [namespaceStrategy],
   batch: [jobStrategy],
 };
+
+const strategyOf = (ref: ResourceRef): ResourceStrategy | undefined =>
+  ref.version === 'v1' ? own(GROUPS, ref.group)?.find((s) => s.info.resource === ref.resource) : undefined;
 
 function resolve(path: string): Route | undefined {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -107,12 +116,15 @@ const methodNotAllowed = (): StatusError =>
 
 export class FakeApiServerApp {
   readonly store = new Store();
+  readonly logs = new PodLogs();
+  readonly client: FakeClient;
   private readonly rest: RestHandler;
   private serverAddress = '127.0.0.1:0';
   private readonly openapi: Record<string, { doc: Json; hash: string }>;
 
   constructor() {
     this.rest = new RestHandler(this.store);
+    this.client = new InProcessClient(this.rest, this.store, strategyOf);
     const now = nowRFC3339();
     for (const name of IMMORTAL_NAMESPACES) {
       const ns: Json = { kind: 'Namespace', apiVersion: 'v1', metadata: { name } };
@@ -319,6 +331,8 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
   return {
     url: `http://${host}:${port}`,
     store: app.store,
+    client: app.client,
+    logs: app.logs,
     audit,
     server,
     close: () =>
