@@ -1,0 +1,104 @@
+// Events as the controller-manager's recorder writes them (client-go tools/record): a core/v1
+// Event named <object>.<hex nanoseconds>, with the involved object's reference, the source
+// component, count 1 and equal first/last timestamps; the same event again for the same object
+// bumps count and lastTimestamp of the one already written.
+import { EVENTS, FakeClient } from '../client/fake-client';
+import { Json } from '../../json';
+import { metaOf } from './objects';
+import { rfc3339 } from './sim-time';
+
+export type EventType = 'Normal' | 'Warning';
+
+interface Written {
+  name: string;
+  namespace: string;
+  count: number;
+}
+
+// The correlator's cache is bounded in client-go too (an LRU of 4096 entries).
+const CACHE_LIMIT = 4096;
+
+export class EventRecorder {
+  private readonly written = new Map<string, Written>();
+  private lastNanos = 0n;
+  // Writes go one after another, so a repeated event finds the one written before it.
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly client: FakeClient,
+    private readonly component: string,
+    private readonly log: (msg: string) => void,
+  ) {}
+
+  /** Records an event for `obj`; failures are logged, never thrown, as the broadcaster does. */
+  event(obj: Json, type: EventType, reason: string, message: string): void {
+    this.chain = this.chain
+      .then(() => this.write(obj, type, reason, message))
+      .catch((e: unknown) =>
+        this.log(
+          `event ${reason} for ${String(metaOf(obj).name)}: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      );
+  }
+
+  /** Resolves once the events recorded so far are written (or failed). */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  private async write(obj: Json, type: EventType, reason: string, message: string): Promise<void> {
+    const m = metaOf(obj);
+    const involvedObject: Json = {
+      kind: obj.kind,
+      namespace: m.namespace,
+      name: m.name,
+      uid: m.uid,
+      apiVersion: obj.apiVersion,
+      resourceVersion: m.resourceVersion,
+    };
+    const namespace = m.namespace || 'default';
+    const now = Date.now();
+    const key = [this.component, obj.kind, namespace, m.name, m.uid, type, reason, message].join('\u0000');
+    const seen = this.written.get(key);
+    if (seen) {
+      seen.count++;
+      try {
+        await this.client.patch(EVENTS, seen.namespace, seen.name, 'merge', {
+          count: seen.count,
+          lastTimestamp: rfc3339(now),
+        });
+        return;
+      } catch {
+        // The event is gone (deleted with its namespace, or expired): write a new one.
+        this.written.delete(key);
+      }
+    }
+    const name = `${m.name}.${this.nanos(now).toString(16)}`;
+    await this.client.create(EVENTS, namespace, {
+      kind: 'Event',
+      apiVersion: 'v1',
+      metadata: { name, namespace },
+      involvedObject,
+      reason,
+      message,
+      source: { component: this.component },
+      firstTimestamp: rfc3339(now),
+      lastTimestamp: rfc3339(now),
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: this.component,
+      reportingInstance: '',
+    });
+    if (this.written.size >= CACHE_LIMIT) this.written.delete(this.written.keys().next().value as string);
+    this.written.set(key, { name, namespace, count: 1 });
+  }
+
+  /** Unix nanoseconds, strictly increasing so two events in one millisecond get distinct names. */
+  private nanos(ms: number): bigint {
+    let n = BigInt(ms) * 1000000n + BigInt(Math.floor(Math.random() * 1000000));
+    if (n <= this.lastNanos) n = this.lastNanos + 1n;
+    this.lastNanos = n;
+    return n;
+  }
+}
