@@ -60,13 +60,27 @@ export function apiResourceList(gv: string, strategies: ResourceStrategy[]): Jso
     if (s.info.storageVersionHash) r.storageVersionHash = s.info.storageVersionHash;
     resources.push(r);
     // kubernetes-client/javascript picks the first resource of a kind: the main one comes first.
-    if (s.status)
+    const subs: [string, { verbs: string[]; kind: string; group?: string; version?: string }][] = [
+      ...Object.entries(s.subresources ?? {}).map(
+        ([n, sub]) =>
+          [n, { verbs: sub.verbs, kind: s.info.kind }] as [string, { verbs: string[]; kind: string }],
+      ),
+      ...Object.entries(s.streams ?? {}).map(
+        ([n, st]) =>
+          [n, { verbs: ['get'], kind: st.kind, group: st.group, version: st.version }] as [
+            string,
+            { verbs: string[]; kind: string; group: string; version: string },
+          ],
+      ),
+    ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [n, sub] of subs)
       resources.push({
-        name: `${s.info.resource}/status`,
+        name: `${s.info.resource}/${n}`,
         singularName: '',
         namespaced: s.info.namespaced,
-        kind: s.info.kind,
-        verbs: ['get', 'patch', 'update'],
+        ...(sub.group !== undefined ? { group: sub.group, version: sub.version } : {}),
+        kind: sub.kind,
+        verbs: sub.verbs,
       });
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources };

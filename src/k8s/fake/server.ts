@@ -13,19 +13,26 @@ import {
   versionInfo,
 } from './discovery';
 import { Json, own } from '../json';
-import { readBody, send, sendStatus } from './http/io';
-import { responseFormat } from './http/negotiation';
-import { nowRFC3339, RestHandler, RestRequest } from './http/rest-handler';
-import { jobStrategy } from './registry/job.strategy';
-import { namespaceStrategy } from './registry/namespace.strategy';
-import { ResourceStrategy } from './registry/strategy';
-import { Store } from './store';
-import { FakeClient, InProcessClient, ResourceRef } from './client/fake-client';
+import { AdmissionChain } from './admission/admission';
+import { NamespaceLifecycle } from './admission/namespace-lifecycle';
+import { FakeClient, InProcessClient } from './client/fake-client';
+import { send, sendStatus } from './endpoints/io';
+import { methodNotAllowed, serveResource, StreamEndpoint } from './endpoints/resource';
 import { PodLogs } from './pod-logs';
+import { GenericStore, nowRFC3339 } from './registry/generic-store';
+import { namespaceStrategy } from './registry/namespace.strategy';
+import { allStrategies, GROUPS } from './registry/resources';
+import { groupVersion, ResourceStrategy } from './registry/strategy';
+import { startGarbageCollector } from './controllers/garbage-collector';
+import { startNamespaceController } from './controllers/namespace';
+import { resolve } from './routing';
+import { Store } from './store';
 
 export interface FakeApiServerOptions {
   host?: string;
   port?: number;
+  /** How much faster than wall-clock time the simulated cluster runs (default 1). */
+  timeScale?: number;
   /** Called for every request, e.g. to record impersonation headers in tests. */
   onRequest?: (req: IncomingMessage) => void;
 }
@@ -55,76 +62,21 @@ export interface FakeApiServer {
 
 const IMMORTAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-interface Route {
-  strategy: ResourceStrategy;
-  namespace: string;
-  name: string;
-  subresource: '' | 'status';
-  watchPath: boolean;
-}
-
-const GROUPS: Record<string, ResourceStrategy[]> = {
-  '': [namespaceStrategy],
-  batch: [jobStrategy],
-};
-
-const strategyOf = (ref: ResourceRef): ResourceStrategy | undefined =>
-  ref.version === 'v1' ? own(GROUPS, ref.group)?.find((s) => s.info.resource === ref.resource) : undefined;
-
-function resolve(path: string): Route | undefined {
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  let group: string;
-  let rest: string[];
-  if (parts[0] === 'api' && parts[1] === 'v1') {
-    group = '';
-    rest = parts.slice(2);
-  } else if (parts[0] === 'apis' && parts.length >= 3 && parts[2] === 'v1' && own(GROUPS, parts[1])) {
-    group = parts[1];
-    rest = parts.slice(3);
-  } else return undefined;
-  let watchPath = false;
-  if (rest[0] === 'watch') {
-    watchPath = true;
-    rest = rest.slice(1);
-  }
-  let namespace = '';
-  const strategies = GROUPS[group];
-  // /namespaces/{ns}/<resource>... for namespaced resources; /namespaces/{name} is the namespace itself.
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
-    namespace = rest[1];
-    rest = rest.slice(2);
-  }
-  const [resource, name = '', sub = '', ...extra] = rest;
-  const strategy = strategies.find((s) => s.info.resource === resource);
-  if (!strategy || extra.length) return undefined;
-  if (namespace && !strategy.info.namespaced) return undefined;
-  if (sub && (sub !== 'status' || !strategy.status)) return undefined;
-  return { strategy, namespace, name, subresource: sub as '' | 'status', watchPath };
-}
-
 const notFoundStatus = (): StatusError =>
   new StatusError(failureStatus(404, 'NotFound', 'the server could not find the requested resource', {}));
-const methodNotAllowed = (): StatusError =>
-  new StatusError(
-    failureStatus(
-      405,
-      'MethodNotAllowed',
-      'the server does not allow this method on the requested resource',
-      {},
-    ),
-  );
 
 export class FakeApiServerApp {
   readonly store = new Store();
   readonly logs = new PodLogs();
+  readonly registry: GenericStore;
   readonly client: FakeClient;
-  private readonly rest: RestHandler;
+  private readonly streams: Record<string, StreamEndpoint> = {};
   private serverAddress = '127.0.0.1:0';
   private readonly openapi: Record<string, { doc: Json; hash: string }>;
 
   constructor() {
-    this.rest = new RestHandler(this.store);
-    this.client = new InProcessClient(this.rest, this.store, strategyOf);
+    this.registry = new GenericStore(this.store, new AdmissionChain([new NamespaceLifecycle(this.store)]));
+    this.client = new InProcessClient(this.registry);
     const now = nowRFC3339();
     for (const name of IMMORTAL_NAMESPACES) {
       const ns: Json = { kind: 'Namespace', apiVersion: 'v1', metadata: { name } };
@@ -160,6 +112,29 @@ export class FakeApiServerApp {
       sendStatus(req, res, url, err);
     });
   };
+
+  /** The controllers of the simulated control plane, working through the in-process client. */
+  startControllers(): { stop(): Promise<void> } {
+    const strategies = allStrategies();
+    const namespaced = strategies
+      .filter((s) => s.info.namespaced)
+      .map((s) => ({ group: s.info.group, version: s.info.version, resource: s.info.resource }));
+    const gc = startGarbageCollector(
+      this.client,
+      strategies.map((s) => ({
+        ref: { group: s.info.group, version: s.info.version, resource: s.info.resource },
+        kind: s.info.kind,
+        apiVersion: groupVersion(s.info),
+        namespaced: s.info.namespaced,
+      })),
+    );
+    const namespaces = startNamespaceController(this.client, namespaced);
+    return {
+      stop: async () => {
+        await Promise.all([gc.stop(), namespaces.stop()]);
+      },
+    };
+  }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -199,102 +174,14 @@ export class FakeApiServerApp {
 
     const route = resolve(path);
     if (!route) throw notFoundStatus();
-    await this.serveResource(route, req, res, url, method);
-  }
-
-  private async serveResource(
-    route: Route,
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    method: string,
-  ): Promise<void> {
-    const { strategy, name, subresource } = route;
-    const r: RestRequest = {
-      strategy,
-      namespace: route.namespace,
-      name,
-      subresource,
-      query: url.searchParams,
-      contentType: req.headers['content-type'],
-      userAgent: req.headers['user-agent'] ?? '',
-      body: () => readBody(req),
-    };
-    const watch = route.watchPath || ['true', '1'].includes(url.searchParams.get('watch') ?? '');
-    const tableOk = method === 'GET' && !subresource;
-    const format = responseFormat(req.headers.accept, tableOk);
-    const reply = (x: { code: number; body: unknown; warnings?: string[] }): void =>
-      send(req, res, url, x, format);
-    const isCollection = !name;
-    if (subresource && !['GET', 'PUT', 'PATCH'].includes(method)) throw methodNotAllowed();
-    switch (method) {
-      case 'GET':
-      case 'HEAD': {
-        if (watch)
-          return this.rest.watch(
-            r,
-            req,
-            res,
-            isCollection ? undefined : name,
-            format.kind === 'table' ? { includeObject: url.searchParams.get('includeObject') } : undefined,
-          );
-        if (isCollection) {
-          const out = this.rest.list(r);
-          if (format.kind === 'table') {
-            const body = out.body as Json;
-            const meta = body.metadata as Json;
-            return reply({
-              code: 200,
-              body: this.rest.table(
-                strategy,
-                out.items ?? [],
-                url.searchParams.get('includeObject'),
-                String(meta.resourceVersion),
-                meta.continue,
-              ),
-            });
-          }
-          return reply(out);
-        }
-        const got = this.rest.get(r);
-        if (format.kind === 'table') {
-          const obj = got.body as Json;
-          return reply({
-            code: 200,
-            body: this.rest.table(
-              strategy,
-              [obj],
-              url.searchParams.get('includeObject'),
-              String((obj.metadata as Json).resourceVersion),
-            ),
-          });
-        }
-        return reply(got);
-      }
-      case 'POST':
-        if (!isCollection || subresource) throw methodNotAllowed();
-        return reply(await this.rest.create(r));
-      case 'PUT':
-        if (isCollection) throw methodNotAllowed();
-        return reply(await this.rest.update(r));
-      case 'PATCH':
-        if (isCollection) throw methodNotAllowed();
-        return reply(await this.rest.patch(r));
-      case 'DELETE':
-        if (isCollection) {
-          if (!strategy.info.verbs.includes('deletecollection')) throw methodNotAllowed();
-          return reply(await this.rest.deleteCollection(r));
-        }
-        return reply(await this.rest.delete(r));
-      default:
-        throw methodNotAllowed();
-    }
+    await serveResource(this.registry, this.streams, route, req, res, url);
   }
 }
 
 /** Starts a fake apiserver on a loopback port (0 = any free port); close() tears it down. */
 export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promise<FakeApiServer> {
   const app = new FakeApiServerApp();
+  const controllers = app.startControllers();
   const sockets = new Set<Socket>();
   const audit: AuditEntry[] = [];
   const server = createServer((req, res) => {
@@ -335,10 +222,12 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     logs: app.logs,
     audit,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await controllers.stop();
+      await new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

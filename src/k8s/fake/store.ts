@@ -86,14 +86,6 @@ export class Store {
     return clone(object);
   }
 
-  /** Removes every namespaced object in `namespace`, as the namespace controller does. */
-  deleteNamespaceContents(namespace: string): void {
-    for (const key of [...this.objects.keys()]) {
-      const [resource, ns, name] = key.split('/');
-      if (ns === namespace && resource !== 'namespaces') this.delete(resource, ns, name);
-    }
-  }
-
   has(resource: string, namespace: string, name: string): boolean {
     return this.objects.has(Store.key(resource, namespace, name));
   }

@@ -1,11 +1,16 @@
 // An in-process client of the fake's registry, for the fake's own controllers: every write
-// takes the path an HTTP request takes (decoding, defaulting, admission, validation,
-// managedFields, resourceVersion, watch events); nothing here touches the store directly.
+// takes the path an HTTP request takes (the same endpoint functions: decoding, defaulting,
+// admission, validation, managedFields, resourceVersion, watch events), minus the socket.
+// Nothing here writes the store directly.
 import { errors } from '../../status';
 import { Json, str } from '../../json';
-import { RestHandler, RestRequest } from '../http/rest-handler';
-import { ResourceStrategy } from '../registry/strategy';
-import { Store, StoreEvent, TooOldResourceVersionError } from '../store';
+import { deleteObject } from '../endpoints/delete';
+import { getObject, listObjects } from '../endpoints/read';
+import { RestRequest } from '../endpoints/request';
+import { createObject, patchObject, updateObject } from '../endpoints/write';
+import { GenericStore } from '../registry/generic-store';
+import { strategyFor } from '../registry/resources';
+import { StoreEvent, TooOldResourceVersionError } from '../store';
 
 export interface ResourceRef {
   group: string;
@@ -37,7 +42,7 @@ export interface FakeClient {
     ref: ResourceRef,
     namespace: string,
     obj: Json,
-    opts?: { subresource?: 'status'; fieldManager?: string },
+    opts?: { subresource?: 'status' | 'finalize'; fieldManager?: string },
   ): Promise<Json>;
   patch(
     ref: ResourceRef,
@@ -85,11 +90,7 @@ const PATCH_TYPES: Record<PatchKind, string> = {
 };
 
 export class InProcessClient implements FakeClient {
-  constructor(
-    private readonly rest: RestHandler,
-    private readonly store: Store,
-    private readonly strategyOf: (ref: ResourceRef) => ResourceStrategy | undefined,
-  ) {}
+  constructor(private readonly registry: GenericStore) {}
 
   private request(
     ref: ResourceRef,
@@ -100,9 +101,9 @@ export class InProcessClient implements FakeClient {
     contentType = 'application/json',
     subresource: string = '',
   ): RestRequest {
-    const strategy = this.strategyOf(ref);
+    const strategy = strategyFor(ref.group, ref.version, ref.resource);
     if (!strategy) throw errors.notFound({ group: ref.group, resource: ref.resource }, name || ref.resource);
-    if (subresource !== '' && subresource !== 'status')
+    if (subresource && !strategy.subresources?.[subresource])
       throw errors.badRequest(`no subresource ${subresource}`);
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, v);
@@ -121,7 +122,7 @@ export class InProcessClient implements FakeClient {
 
   get(ref: ResourceRef, namespace: string, name: string): Promise<Json> {
     return Promise.resolve().then(() =>
-      structuredClone(this.rest.get(this.request(ref, namespace, name, {})).body as Json),
+      structuredClone(getObject(this.registry, this.request(ref, namespace, name, {})).body as Json),
     );
   }
 
@@ -131,10 +132,10 @@ export class InProcessClient implements FakeClient {
     opts: { labelSelector?: string; fieldSelector?: string } = {},
   ): Promise<{ items: Json[]; resourceVersion: string }> {
     return Promise.resolve().then(() => {
-      const out = this.rest.list(this.request(ref, namespace ?? '', '', { ...opts }));
-      const body = out.body as Json;
+      const out = listObjects(this.registry, this.request(ref, namespace ?? '', '', { ...opts }));
+      const body = out.body;
       return {
-        items: out.items ?? [],
+        items: out.items,
         resourceVersion: String((body.metadata as Json).resourceVersion),
       };
     });
@@ -147,14 +148,14 @@ export class InProcessClient implements FakeClient {
     opts: { fieldManager?: string; subresource?: string } = {},
   ): Promise<Json> {
     const r = this.request(ref, namespace, '', this.manager(opts), obj, 'application/json', opts.subresource);
-    return (await this.rest.create(r)).body as Json;
+    return (await createObject(this.registry, r)).body as Json;
   }
 
   async update(
     ref: ResourceRef,
     namespace: string,
     obj: Json,
-    opts: { subresource?: 'status'; fieldManager?: string } = {},
+    opts: { subresource?: 'status' | 'finalize'; fieldManager?: string } = {},
   ): Promise<Json> {
     const name = str((obj.metadata as Json | undefined)?.name);
     const r = this.request(
@@ -166,7 +167,7 @@ export class InProcessClient implements FakeClient {
       'application/json',
       opts.subresource,
     );
-    return (await this.rest.update(r)).body as Json;
+    return (await updateObject(this.registry, r)).body as Json;
   }
 
   async patch(
@@ -179,7 +180,7 @@ export class InProcessClient implements FakeClient {
   ): Promise<Json> {
     const query = { ...this.manager(opts), force: opts.force === undefined ? undefined : String(opts.force) };
     const r = this.request(ref, namespace, name, query, patch, PATCH_TYPES[type], opts.subresource);
-    return (await this.rest.patch(r)).body as Json;
+    return (await patchObject(this.registry, r)).body as Json;
   }
 
   async delete(
@@ -193,7 +194,7 @@ export class InProcessClient implements FakeClient {
     } = {},
   ): Promise<Json | undefined> {
     const body = { kind: 'DeleteOptions', apiVersion: 'v1', ...opts };
-    const reply = await this.rest.delete(this.request(ref, namespace, name, {}, body));
+    const reply = await deleteObject(this.registry, this.request(ref, namespace, name, {}, body));
     const out = reply.body as Json;
     // A Success Status means the object is gone; otherwise it waits for finalizers or its grace.
     return out.kind === 'Status' ? undefined : out;
@@ -205,7 +206,7 @@ export class InProcessClient implements FakeClient {
     resourceVersion: string,
     onEvent: (e: WatchEvent) => void,
   ): () => void {
-    const strategy = this.strategyOf(ref);
+    const strategy = strategyFor(ref.group, ref.version, ref.resource);
     if (!strategy) throw errors.notFound({ group: ref.group, resource: ref.resource }, ref.resource);
     const resource = strategy.info.resource;
     const inScope = (o: Json): boolean =>
@@ -226,8 +227,8 @@ export class InProcessClient implements FakeClient {
     };
     let from: number;
     if (resourceVersion === '' || resourceVersion === '0') {
-      from = this.store.currentRevision;
-      for (const o of this.store.list(resource, strategy.info.namespaced ? namespace : undefined))
+      from = this.registry.store.currentRevision;
+      for (const o of this.registry.store.list(resource, strategy.info.namespaced ? namespace : undefined))
         deliver({ type: 'ADDED', object: o });
     } else {
       from = Number(resourceVersion);
@@ -236,7 +237,7 @@ export class InProcessClient implements FakeClient {
     }
     let stop: () => void;
     try {
-      stop = this.store.watch(from, (e: StoreEvent) => {
+      stop = this.registry.store.watch(from, (e: StoreEvent) => {
         if (e.resource === resource && inScope(e.object)) deliver({ type: e.type, object: e.object });
       });
     } catch (e) {

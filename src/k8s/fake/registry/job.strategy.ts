@@ -260,11 +260,14 @@ export const jobStrategy: ResourceStrategy = {
       formatSelector(spec.selector),
     ];
   },
-  status: {
-    prepareForUpdate(job, old) {
-      job.spec = old.spec;
+  subresources: {
+    status: {
+      prepareForUpdate(job, old) {
+        job.spec = old.spec;
+      },
+      validateUpdate: (job, old): FieldError[] => validateJobStatusUpdate(job, old),
+      verbs: ['get', 'patch', 'update'],
     },
-    validateUpdate: (job, old): FieldError[] => validateJobStatusUpdate(job, old),
   },
 };
 

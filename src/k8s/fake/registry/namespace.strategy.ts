@@ -6,6 +6,7 @@ import { Json, str } from '../../json';
 import { humanDuration } from './duration';
 import { orderObject } from './field-order';
 import { ResourceStrategy } from './strategy';
+import { nowRFC3339 } from './generic-store';
 
 const METADATA_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -72,6 +73,34 @@ export const namespaceStrategy: ResourceStrategy = {
       priority: 0,
     },
   ],
+  subresources: {
+    // The namespace controller clears spec.finalizers here once the contents are gone.
+    finalize: {
+      prepareForUpdate(ns, old) {
+        const finalizers = ((ns.spec ?? {}) as Json).finalizers;
+        ns.spec = { ...((old.spec ?? {}) as Json), finalizers: Array.isArray(finalizers) ? finalizers : [] };
+        if (!Array.isArray(finalizers) || !finalizers.length) delete (ns.spec as Json).finalizers;
+        ns.status = old.status;
+      },
+      validateUpdate: () => [],
+      verbs: ['update'],
+    },
+  },
+  hooks: {
+    // namespace storage's Delete: the namespace goes Terminating; the namespace controller
+    // empties it and finalizes it, and that update deletes it.
+    beginDelete(ns) {
+      const meta = ns.metadata as Json;
+      if (meta.deletionTimestamp) return 'unchanged';
+      meta.deletionTimestamp = nowRFC3339();
+      ns.status = { ...((ns.status ?? {}) as Json), phase: 'Terminating' };
+      return 'updated';
+    },
+    pendingFinalization: (ns) => {
+      const finalizers = ((ns.spec ?? {}) as Json).finalizers;
+      return Array.isArray(finalizers) && finalizers.length > 0;
+    },
+  },
   tableRow(ns, now) {
     const meta = ns.metadata as Json;
     return [

@@ -28,9 +28,28 @@ export interface TableColumn {
   priority: number;
 }
 
-export interface StatusStrategy {
+/** A subresource written with PUT/PATCH (status, finalize): what it may change of the object. */
+export interface SubresourceStrategy {
   prepareForUpdate(obj: Json, old: Json): void;
   validateUpdate(obj: Json, old: Json): FieldError[];
+  /** Discovery's verbs for it. */
+  verbs: string[];
+}
+
+/** store.go's per-resource hooks around the generic store's delete. */
+export interface StoreHooks {
+  /**
+   * A deletion of the resource's own (a namespace goes Terminating): 'updated' when the
+   * object was marked and must be stored, 'unchanged' when it already was; undefined for
+   * the generic deletion.
+   */
+  beginDelete?(obj: Json): 'updated' | 'unchanged' | undefined;
+  /** Finalization the object waits for besides metadata.finalizers (a namespace's spec.finalizers). */
+  pendingFinalization?(obj: Json): boolean;
+  /** CheckGracefulDelete: the grace period a delete gives the object (0 deletes at once). */
+  gracePeriod?(obj: Json, requested: number | undefined): number;
+  /** A DELETE answers with the deleted object rather than a Success Status (pods do). */
+  returnDeletedObject?: boolean;
 }
 
 export interface ResourceStrategy {
@@ -55,7 +74,11 @@ export interface ResourceStrategy {
   order(obj: Json): Json;
   tableColumns: TableColumn[];
   tableRow(obj: Json, now: Date): unknown[];
-  status?: StatusStrategy;
+  /** Subresources written through the registry, by name (status, finalize). */
+  subresources?: Record<string, SubresourceStrategy>;
+  /** Read-only subresources served by an endpoint of their own (pods/log), with their kind. */
+  streams?: Record<string, { kind: string; group: string; version: string }>;
+  hooks?: StoreHooks;
 }
 
 export const groupVersion = (info: ResourceInfo): string =>

@@ -3,6 +3,7 @@
 import { errors, StatusError } from '../../status';
 import { field, FieldError, invalidError, Path } from '../../validation/field';
 import { FieldValidation } from './decode-body';
+import { DeleteOptions, Propagation } from '../registry/generic-store';
 
 const META_GROUP = 'meta.k8s.io';
 
@@ -66,16 +67,6 @@ export function writeOptions(
     fieldManager: manager || prefixFromUserAgent(userAgent),
     force,
   };
-}
-
-export type Propagation = 'Orphan' | 'Background' | 'Foreground';
-
-export interface DeleteOptions {
-  dryRun: boolean;
-  propagationPolicy?: Propagation;
-  orphanDependents?: boolean;
-  gracePeriodSeconds?: number;
-  preconditions?: { uid?: string; resourceVersion?: string };
 }
 
 const PROPAGATIONS = ['Foreground', 'Background', 'Orphan', 'nil'];

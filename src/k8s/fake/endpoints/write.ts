@@ -1,0 +1,122 @@
+// POST, PUT and PATCH (handlers/create.go, update.go, patch.go): decode the body or apply the
+// patch to the live object, then hand the object to the registry store.
+import { errors, StatusError } from '../../status';
+import { clone, isObject, Json, str } from '../../json';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } from '../patch';
+import { GenericStore, metaOf } from '../registry/generic-store';
+import { ResourceStrategy } from '../registry/strategy';
+import { decodeObject, decodeValue, FieldValidation, parseDocument } from './decode-body';
+import { Reply } from './io';
+import { patchType, requestBodyFormat } from './negotiation';
+import { writeOptions } from './options';
+import { RestRequest } from './request';
+
+export async function createObject(reg: GenericStore, r: RestRequest): Promise<Reply> {
+  const s = r.strategy;
+  const format = requestBodyFormat(r.contentType);
+  const opts = writeOptions('CreateOptions', r.query, r.userAgent);
+  const { object, warnings } = decodeObject(await r.body(), format, s, opts.fieldValidation);
+  return reg.create(s, r.namespace, object, warnings, { ...opts, operation: 'Update' });
+}
+
+export async function updateObject(reg: GenericStore, r: RestRequest): Promise<Reply> {
+  const s = r.strategy;
+  const format = requestBodyFormat(r.contentType);
+  const opts = writeOptions('UpdateOptions', r.query, r.userAgent);
+  const { object, warnings } = decodeObject(await r.body(), format, s, opts.fieldValidation);
+  return reg.update(s, r.namespace, r.name, r.subresource, object, warnings, {
+    ...opts,
+    operation: 'Update',
+  });
+}
+
+export async function patchObject(reg: GenericStore, r: RestRequest): Promise<Reply> {
+  const s = r.strategy;
+  const type = patchType(r.contentType);
+  const opts = writeOptions('PatchOptions', r.query, r.userAgent, type === 'apply');
+  const body = await r.body();
+  if (type === 'apply') return apply(reg, r, body, opts);
+  let patch: unknown;
+  try {
+    patch = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw errors.badRequest(`error decoding patch: ${(e as Error).message}`);
+  }
+  const current = reg.get(s, r.namespace, r.name);
+  let patched: unknown;
+  try {
+    if (type === 'json') patched = applyJsonPatch(current, patch);
+    else if (type === 'merge') patched = applyMergePatch(current, patch);
+    else {
+      if (!isObject(patch))
+        throw new PatchError(
+          `unable to find api field in struct ${s.info.kind} for the json field "$patch"`,
+          400,
+        );
+      patched = applyStrategicMergePatch(current, patch, s.info.schemaType);
+    }
+  } catch (e) {
+    if (!(e instanceof PatchError)) throw e;
+    if (e.code === 400) throw errors.badRequest(e.message);
+    throw new StatusError({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: e.message,
+      reason: 'Invalid',
+      code: 422,
+    });
+  }
+  const { object, warnings } = decodePatched(patched, s, opts.fieldValidation);
+  // A patch without a resourceVersion applies to whatever is current.
+  if (!isObject(patch) || !isObject(patch.metadata) || patch.metadata.resourceVersion === undefined)
+    if (type !== 'json') metaOf(object).resourceVersion = metaOf(current).resourceVersion;
+  return reg.update(s, r.namespace, r.name, r.subresource, object, warnings, {
+    ...opts,
+    operation: 'Update',
+  });
+}
+
+function decodePatched(
+  patched: unknown,
+  s: ResourceStrategy,
+  fv: FieldValidation,
+): { object: Json; warnings: string[] } {
+  try {
+    return decodeValue(patched, [], s, fv);
+  } catch (e) {
+    if (e instanceof StatusError && e.code === 400 && /strict decoding error/.test(e.status.message ?? ''))
+      throw errors.badRequest(
+        `error strict decoding patch: ${e.status.message?.replace(/^.*strict decoding error: /, 'strict decoding error: ')}`,
+      );
+    throw e;
+  }
+}
+
+/** Server-side apply, simplified: the applied configuration is merged into the live object, or creates it. */
+function apply(
+  reg: GenericStore,
+  r: RestRequest,
+  body: Buffer,
+  opts: { fieldValidation: FieldValidation; dryRun: boolean; fieldManager: string; force: boolean },
+): Reply {
+  const s = r.strategy;
+  const { value: applied } = parseDocument(body, 'yaml');
+  if (!isObject(applied))
+    throw errors.badRequest('error decoding YAML: the applied configuration is not an object');
+  const ctx = { ...opts, operation: 'Apply' as const, applied };
+  const current = reg.find(s, r.namespace, r.name);
+  if (!current) {
+    const { object, warnings } = decodeValue(clone(applied), [], s, opts.fieldValidation);
+    if (metaOf(object).name !== r.name)
+      throw errors.badRequest(
+        `the name of the object (${str(metaOf(object).name)}) does not match the name on the URL (${r.name})`,
+      );
+    return reg.create(s, r.namespace, object, warnings, ctx);
+  }
+  const merged = applyStrategicMergePatch(current, applied, s.info.schemaType);
+  const { object, warnings } = decodePatched(merged, s, opts.fieldValidation);
+  metaOf(object).resourceVersion = metaOf(current).resourceVersion;
+  return reg.update(s, r.namespace, r.name, r.subresource, object, warnings, ctx);
+}
