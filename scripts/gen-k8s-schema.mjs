@@ -9,7 +9,10 @@ import { dirname, join } from 'node:path';
 const require = createRequire(import.meta.url);
 const pkgDir = dirname(require.resolve('@kubernetes/client-node/package.json'));
 const modelsDir = join(pkgDir, 'dist/gen/models');
-const roots = ['V1Job', 'V1JobList', 'V1Namespace', 'V1NamespaceList', 'V1DeleteOptions', 'V1Status'];
+const roots = [
+  'V1Job', 'V1JobList', 'V1Namespace', 'V1NamespaceList', 'V1DeleteOptions', 'V1Status',
+  'V1Pod', 'V1PodList', 'CoreV1Event', 'CoreV1EventList', 'EventsV1Event', 'EventsV1EventList', 'V1Node', 'V1NodeList',
+];
 
 function descriptions(name) {
   const text = readFileSync(join(modelsDir, `${name}.d.ts`), 'utf8');
@@ -43,6 +46,8 @@ while (queue.length) {
   const doc = descriptions(name);
   const properties = {};
   for (const a of attrs) {
+    // MicroTime is a timestamp with microseconds: on the wire a string like Time.
+    if (a.type === 'V1MicroTime') Object.assign(a, { type: 'Date', format: 'date-time-micro' });
     properties[a.baseName] = { type: a.type, ...(a.format ? { format: a.format } : {}), description: doc.fields[a.name] ?? '' };
     const ref = refOf(a.type);
     if (ref && !out[ref]) queue.push(ref);

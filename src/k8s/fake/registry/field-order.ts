@@ -1,10 +1,18 @@
 // Go encodes struct fields in declaration order; clients that print JSON show that order.
-// These lists follow kubernetes/api's types.go for the types a Job is made of.
+// The lists are data per type, named as the schema names it (k8s-types.json), following
+// kubernetes/api's types.go; a type without a list keeps the order it was written in.
+import { arrayItem, mapValue, schemaTypes } from '../codec/schema';
+
 type Json = Record<string, unknown>;
 
+const OBJECT = ['kind', 'apiVersion', 'metadata', 'spec', 'status'];
+
 const ORDER: Record<string, string[]> = {
-  object: ['kind', 'apiVersion', 'metadata', 'spec', 'status'],
-  meta: [
+  V1Job: OBJECT,
+  V1Namespace: OBJECT,
+  V1Pod: OBJECT,
+  V1Node: OBJECT,
+  V1ObjectMeta: [
     'name',
     'generateName',
     'namespace',
@@ -21,7 +29,7 @@ const ORDER: Record<string, string[]> = {
     'finalizers',
     'managedFields',
   ],
-  jobSpec: [
+  V1JobSpec: [
     'parallelism',
     'completions',
     'activeDeadlineSeconds',
@@ -39,7 +47,7 @@ const ORDER: Record<string, string[]> = {
     'podReplacementPolicy',
     'managedBy',
   ],
-  jobStatus: [
+  V1JobStatus: [
     'conditions',
     'startTime',
     'completionTime',
@@ -52,9 +60,9 @@ const ORDER: Record<string, string[]> = {
     'uncountedTerminatedPods',
     'ready',
   ],
-  condition: ['type', 'status', 'lastProbeTime', 'lastTransitionTime', 'reason', 'message'],
-  template: ['metadata', 'spec'],
-  podSpec: [
+  V1JobCondition: ['type', 'status', 'lastProbeTime', 'lastTransitionTime', 'reason', 'message'],
+  V1PodTemplateSpec: ['metadata', 'spec'],
+  V1PodSpec: [
     'volumes',
     'initContainers',
     'containers',
@@ -96,7 +104,7 @@ const ORDER: Record<string, string[]> = {
     'resourceClaims',
     'resources',
   ],
-  container: [
+  V1Container: [
     'name',
     'image',
     'command',
@@ -123,56 +131,181 @@ const ORDER: Record<string, string[]> = {
     'stdinOnce',
     'tty',
   ],
+  V1PodStatus: [
+    'observedGeneration',
+    'phase',
+    'conditions',
+    'message',
+    'reason',
+    'nominatedNodeName',
+    'hostIP',
+    'hostIPs',
+    'podIP',
+    'podIPs',
+    'startTime',
+    'initContainerStatuses',
+    'containerStatuses',
+    'qosClass',
+    'ephemeralContainerStatuses',
+    'resize',
+    'resourceClaimStatuses',
+  ],
+  V1PodCondition: [
+    'type',
+    'observedGeneration',
+    'status',
+    'lastProbeTime',
+    'lastTransitionTime',
+    'reason',
+    'message',
+  ],
+  V1ContainerStatus: [
+    'name',
+    'state',
+    'lastState',
+    'ready',
+    'restartCount',
+    'image',
+    'imageID',
+    'containerID',
+    'started',
+    'allocatedResources',
+    'resources',
+    'volumeMounts',
+    'user',
+    'allocatedResourcesStatus',
+    'stopSignal',
+  ],
+  V1ContainerState: ['waiting', 'running', 'terminated'],
+  V1ContainerStateTerminated: [
+    'exitCode',
+    'signal',
+    'reason',
+    'message',
+    'startedAt',
+    'finishedAt',
+    'containerID',
+  ],
+  CoreV1Event: [
+    'kind',
+    'apiVersion',
+    'metadata',
+    'involvedObject',
+    'reason',
+    'message',
+    'source',
+    'firstTimestamp',
+    'lastTimestamp',
+    'count',
+    'type',
+    'eventTime',
+    'series',
+    'action',
+    'related',
+    'reportingComponent',
+    'reportingInstance',
+  ],
+  V1ObjectReference: ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'],
+  EventsV1Event: [
+    'kind',
+    'apiVersion',
+    'metadata',
+    'eventTime',
+    'series',
+    'reportingController',
+    'reportingInstance',
+    'action',
+    'reason',
+    'regarding',
+    'related',
+    'note',
+    'type',
+    'deprecatedSource',
+    'deprecatedFirstTimestamp',
+    'deprecatedLastTimestamp',
+    'deprecatedCount',
+  ],
+  V1NodeStatus: [
+    'capacity',
+    'allocatable',
+    'phase',
+    'conditions',
+    'addresses',
+    'daemonEndpoints',
+    'nodeInfo',
+    'images',
+    'volumesInUse',
+    'volumesAttached',
+    'config',
+    'runtimeHandlers',
+    'features',
+  ],
+  V1NodeCondition: ['type', 'status', 'lastHeartbeatTime', 'lastTransitionTime', 'reason', 'message'],
+  V1NodeSystemInfo: [
+    'machineID',
+    'systemUUID',
+    'bootID',
+    'kernelVersion',
+    'osImage',
+    'containerRuntimeVersion',
+    'kubeletVersion',
+    'kubeProxyVersion',
+    'operatingSystem',
+    'architecture',
+    'swap',
+  ],
 };
+ORDER.V1EphemeralContainer = [...ORDER.V1Container, 'targetContainerName'];
 
-function reorder(obj: unknown, order: string[]): Json | undefined {
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
-  const src = obj as Json;
+function reorder(src: Json, order: string[]): Json {
   const out: Json = {};
   for (const k of order) if (k in src) out[k] = src[k];
   for (const k of Object.keys(src)) if (!(k in out)) out[k] = src[k];
   return out;
 }
 
-const orderList = (list: unknown, order: string[]): unknown =>
-  Array.isArray(list) ? (list as unknown[]).map((el) => reorder(el, order) ?? el) : list;
+const elementType = (t: string): string => {
+  const inner = arrayItem(t) ?? mapValue(t);
+  return inner ? elementType(inner) : t;
+};
 
-export function orderPodSpec(spec: unknown): Json | undefined {
-  const s = reorder(spec, ORDER.podSpec);
-  if (!s) return undefined;
-  for (const key of ['initContainers', 'containers', 'ephemeralContainers'])
-    if (s[key]) s[key] = orderList(s[key], ORDER.container);
-  return s;
-}
-
-export function orderMeta(meta: unknown): Json | undefined {
-  return reorder(meta, ORDER.meta);
-}
-
-/** Puts a Job's keys in the order a real apiserver writes them. */
-export function orderJob(job: Json): Json {
-  const out = reorder(job, ORDER.object) ?? job;
-  if (out.metadata) out.metadata = orderMeta(out.metadata);
-  const spec = reorder(out.spec, ORDER.jobSpec);
-  if (spec) {
-    const template = reorder(spec.template, ORDER.template);
-    if (template) {
-      if (template.metadata) template.metadata = orderMeta(template.metadata);
-      if (template.spec) template.spec = orderPodSpec(template.spec);
-      spec.template = template;
-    }
-    out.spec = spec;
+/** Types that have an order of their own or contain one: the walk skips the rest. */
+const RELEVANT = (() => {
+  const set = new Set(Object.keys(ORDER));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [name, def] of Object.entries(schemaTypes))
+      if (!set.has(name) && Object.values(def.properties).some((p) => set.has(elementType(p.type)))) {
+        set.add(name);
+        grew = true;
+      }
   }
-  const status = reorder(out.status, ORDER.jobStatus);
-  if (status) {
-    if (status.conditions) status.conditions = orderList(status.conditions, ORDER.condition);
-    out.status = status;
+  return set;
+})();
+const hasOrderedParts = (t: string): boolean => RELEVANT.has(t);
+
+function orderValue(value: unknown, t: string): unknown {
+  const item = arrayItem(t);
+  if (item) return Array.isArray(value) ? value.map((v) => orderValue(v, item)) : value;
+  const mapped = mapValue(t);
+  if (mapped) {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value)) out[k] = orderValue(v, mapped);
+    return out;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !hasOrderedParts(t)) return value;
+  const src = value as Json;
+  const props = schemaTypes[t]?.properties ?? {};
+  const out = t in ORDER ? reorder(src, ORDER[t]) : { ...src };
+  for (const [k, v] of Object.entries(out)) {
+    const p = props[k];
+    if (p) out[k] = orderValue(v, p.type);
   }
   return out;
 }
 
-export function orderObject(obj: Json): Json {
-  const out = reorder(obj, ORDER.object) ?? obj;
-  if (out.metadata) out.metadata = orderMeta(out.metadata);
-  return out;
+/** Puts an object's keys, at every level, in the order a real apiserver writes them. */
+export function orderAs(obj: Json, schemaType: string): Json {
+  return orderValue(obj, schemaType) as Json;
 }

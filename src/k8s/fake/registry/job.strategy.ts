@@ -3,7 +3,7 @@
 import { FieldError } from '../../validation/field';
 import { deepEqual, isObject, Json, str } from '../../json';
 import { humanDuration } from './duration';
-import { orderJob } from './field-order';
+import { orderAs } from './field-order';
 import { defaultPodSpec } from './pod-template.defaults';
 import { ResourceStrategy } from './strategy';
 import { JOB_LABELS, validateJob, validateJobStatusUpdate, validateJobUpdate } from './job.validation';
@@ -187,7 +187,7 @@ export const jobStrategy: ResourceStrategy = {
   unsupportedFieldLabel: (label) => `field label ${JSON.stringify(label)} not supported for Job`,
   deleteWithoutPolicyWarning:
     'child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning',
-  order: orderJob,
+  order: (job) => orderAs(job, 'V1Job'),
   tableColumns: [
     {
       name: 'Name',

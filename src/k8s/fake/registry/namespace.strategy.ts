@@ -4,7 +4,7 @@ import { nameIsDNSLabel } from '../../validation/names';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta';
 import { Json, str } from '../../json';
 import { humanDuration } from './duration';
-import { orderObject } from './field-order';
+import { orderAs } from './field-order';
 import { ResourceStrategy } from './strategy';
 import { nowRFC3339 } from './generic-store';
 
@@ -54,7 +54,7 @@ export const namespaceStrategy: ResourceStrategy = {
     return { 'metadata.name': str(meta.name), 'status.phase': str(status.phase) };
   },
   defaultPropagation: 'Background',
-  order: orderObject,
+  order: (ns) => orderAs(ns, 'V1Namespace'),
   tableColumns: [
     {
       name: 'Name',
