@@ -1,7 +1,6 @@
 // Probes: /healthz says the process serves, /readyz that the apiserver answers.
 import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../../auth/auth.decorators';
 import { UpstreamProbe } from '../../k8s/job.repository';
 import { StatusDto } from '../status/status.dto';
@@ -9,7 +8,6 @@ import { failureStatus, StatusError } from '../../k8s/status';
 
 @ApiTags('health')
 @Public()
-@SkipThrottle()
 @Controller()
 export class HealthController {
   constructor(private readonly upstream: UpstreamProbe) {}

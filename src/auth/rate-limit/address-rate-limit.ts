@@ -1,0 +1,39 @@
+// The per-address limit on unauthenticated and failed requests, as Fastify hooks so that it
+// runs before the body is read and before any credential is looked at: a flood of bad tokens
+// is answered 429 without costing a token lookup, a JWT verification or an upstream call.
+// Hooks added here run after helmet's, so the 429 carries the security headers too.
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { clientKey } from './client-address';
+import { RateLimiter } from './rate-limiter';
+import { tooManyRequests } from './too-many-requests';
+
+// Probes and the docs are never limited.
+const UNLIMITED = /^\/(?:healthz|readyz|livez)(?:[/?]|$)|^\/api\/docs(?:[-/?.]|$)/;
+
+/** 401 and 403: a missing or wrong credential, or a caller trying what it may not do. */
+export const isFailedAttempt = (code: number): boolean => code === 401 || code === 403;
+
+@Injectable()
+export class AddressRateLimit implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return;
+    fastify.addHook('onRequest', async (req) => {
+      if (UNLIMITED.test(req.url)) return;
+      const verdict = await this.limiter.peek('address', clientKey(req.ip));
+      if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterMs);
+    });
+    // Counted before the answer leaves, so the client's next request already sees it.
+    fastify.addHook('onSend', async (req, reply, payload) => {
+      if (isFailedAttempt(reply.statusCode)) await this.limiter.consume('address', clientKey(req.ip));
+      return payload;
+    });
+  }
+}
