@@ -19,6 +19,10 @@ class AuthEnv {
   @IsOptional() @IsInt() @Min(0) @Max(600) AUTH_OIDC_CLOCK_SKEW_SECONDS: number = 30;
   @IsOptional() @IsBooleanString() AUTH_IMPERSONATE: string = 'false';
   @IsOptional() @IsInt() @Min(1) @Max(1000000) RATE_LIMIT_PER_MINUTE: number = 600;
+  @IsOptional() @IsInt() @Min(1) @Max(1000000) RATE_LIMIT_FAILURES_PER_MINUTE: number = 60;
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['redis', 'rediss'] })
+  REDIS_URL?: string;
   @IsOptional() @IsString() CORS_ORIGINS?: string;
 }
 
@@ -41,6 +45,10 @@ export interface AuthConfig {
   oidc?: OidcConfig;
   impersonate: boolean;
   ratePerMinute: number;
+  /** 401 and 403 answers per client address per minute; past it, 429 before the credential is read. */
+  failuresPerMinute: number;
+  /** Where rate-limit counters are shared between replicas; memory when unset. */
+  redisUrl?: string;
   corsOrigins: string[];
 }
 
@@ -107,6 +115,8 @@ export function readAuthConfig(env: NodeJS.ProcessEnv, backend: string): AuthCon
       : undefined,
     impersonate,
     ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
+    failuresPerMinute: e.RATE_LIMIT_FAILURES_PER_MINUTE,
+    redisUrl: e.REDIS_URL,
     corsOrigins: list(e.CORS_ORIGINS),
   };
 }

@@ -1,14 +1,19 @@
 // Authentication and authorization for every route that is not @Public: a bearer token
-// is required, a user is looked up (unless the token is passed through), and the RBAC
-// policy decides on the route's verb for batch/jobs in the path's namespace.
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+// is required, a user is looked up (unless the token is passed through), the caller's
+// requests are counted against its rate limit, and the RBAC policy decides on the route's
+// verb for batch/jobs in the path's namespace.
+import { createHash } from 'node:crypto';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { errors, failureStatus, StatusError } from '../k8s/status';
-import { AuthConfig, authConfig } from './auth.config';
+import { AuthConfig } from './auth.config';
 import { JOBS_VERB_KEY, JobsVerb, PUBLIC_KEY, RequestWithCaller } from './auth.decorators';
 import { Authenticator } from './authenticator';
 import { RbacPolicy } from './rbac/rbac';
+import { clientKey } from './rate-limit/client-address';
+import { RateLimiter } from './rate-limit/rate-limiter';
+import { tooManyRequests } from './rate-limit/too-many-requests';
 
 export const unauthorized = (): StatusError =>
   new StatusError(failureStatus(401, 'Unauthorized', 'Unauthorized'), {
@@ -25,9 +30,10 @@ export function bearerToken(header: string | undefined): string | undefined {
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    private readonly config: AuthConfig,
     private readonly authenticator: Authenticator,
     private readonly policy: RbacPolicy,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -35,18 +41,24 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<FastifyRequest & RequestWithCaller>();
     if (this.config.modes.includes('none')) {
+      // Nobody is identified: each client address is one caller.
+      await this.count(`address:${clientKey(req.ip)}`);
       req.caller = {};
       return true;
     }
     const token = bearerToken(req.headers.authorization);
     if (!token) throw unauthorized();
     if (this.config.modes.includes('passthrough')) {
-      // The apiserver authenticates and authorizes the caller's own token.
+      // The apiserver authenticates and authorizes the caller's own token. A digest keeps
+      // the token out of the counters' keys (and Redis); failures count per address.
+      await this.count(`token:${createHash('sha256').update(token).digest('base64url')}`);
       req.caller = { bearerToken: token };
       return true;
     }
     const user = await this.authenticator.authenticate(token);
     if (!user) throw unauthorized();
+    // Counted before authorization, so that forbidden attempts use up the budget too.
+    await this.count(`user:${user.name}`);
     const verb = this.reflector.get<JobsVerb | undefined>(JOBS_VERB_KEY, ctx.getHandler());
     if (verb) {
       const params = (req.params ?? {}) as Record<string, string | undefined>;
@@ -61,5 +73,11 @@ export class AuthGuard implements CanActivate {
     }
     req.caller = { user, impersonate: this.config.impersonate };
     return true;
+  }
+
+  /** One request against the caller's budget, across all routes. */
+  private async count(identity: string): Promise<void> {
+    const verdict = await this.limiter.consume('identity', identity);
+    if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterMs);
   }
 }

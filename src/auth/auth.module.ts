@@ -1,14 +1,13 @@
 import { Logger, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { appConfig, AppConfig } from '../common/config/app.config';
 import { AuthConfig, authConfig } from './auth.config';
 import { AuthGuard } from './auth.guard';
 import { Authenticator, UnionAuthenticator } from './authenticator';
 import { DEV_ADMIN_GROUP, devCredentials } from './dev-credentials';
-import { IdentityThrottlerGuard } from './identity-throttler.guard';
 import { OidcAuthenticator } from './oidc.authenticator';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RbacPolicy } from './rbac/rbac';
 import { TokenFileAuthenticator } from './token-file.authenticator';
 
@@ -39,14 +38,7 @@ export function checkAuthFiles(cfg: AuthConfig): void {
 }
 
 @Module({
-  imports: [
-    ConfigModule.forFeature(authConfig),
-    ThrottlerModule.forRootAsync({
-      imports: [ConfigModule.forFeature(authConfig)],
-      inject: [authConfig.KEY],
-      useFactory: (cfg: AuthConfig) => ({ throttlers: [{ ttl: 60000, limit: cfg.ratePerMinute }] }),
-    }),
-  ],
+  imports: [ConfigModule.forFeature(authConfig), RateLimitModule],
   providers: [
     {
       provide: Authenticator,
@@ -61,7 +53,6 @@ export function checkAuthFiles(cfg: AuthConfig): void {
     },
     { provide: RbacPolicy, inject: [authConfig.KEY], useFactory: policyFor },
     { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_GUARD, useClass: IdentityThrottlerGuard },
   ],
 })
 export class AuthModule {}

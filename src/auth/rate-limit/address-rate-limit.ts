@@ -1,7 +1,8 @@
 // The per-address limit on unauthenticated and failed requests, as Fastify hooks so that it
 // runs before the body is read and before any credential is looked at: a flood of bad tokens
 // is answered 429 without costing a token lookup, a JWT verification or an upstream call.
-// Hooks added here run after helmet's, so the 429 carries the security headers too.
+// Added at module init, these hooks run after those createApp adds before it (the security
+// headers), so the 429 carries the same headers as every other answer; the e2e suite checks it.
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
