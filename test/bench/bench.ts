@@ -1,146 +1,297 @@
-// `npm run bench`: throughput, latency and memory of the gateway on the embedded fake
-// apiserver. The gateway runs in its own process; this one only generates load.
-import { fork } from 'node:child_process';
-import http from 'node:http';
-import { join } from 'node:path';
-import { SEED_JOB_WITH_REMARK_YAML, SEED_JOB_YAML } from '../../src/job/job.examples';
+// `npm run bench`: the gateway side by side with what it sits in front of, in one run on one
+// machine. Each path runs in its own process (fake apiserver, nginx when on PATH, a bare Node
+// proxy, a bare Fastify route, the gateway in cluster mode) and autocannon loads them from a
+// process of its own. Prints a Markdown table and the targets of issue 11 read from it.
+// It is a measurement: it exits 0 whatever the verdicts, 1 only when it could not measure.
+//   BENCH_SECONDS (8) per case, BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (32),
+//   BENCH_CASES / BENCH_PATHS: comma-separated subsets of the keys below, BENCH_KEEP=1 keeps logs.
+import { cpus, loadavg } from 'node:os';
+import { SEED_JOB_JSON, SEED_JOB_WITH_REMARK_YAML, SEED_JOB_YAML } from '../../src/job/job.examples';
+import type { LoadResult, ProbeStats } from './protocol';
+import { call, Child, Stack } from './stack';
 
-const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const only = (v: string | undefined): string[] | undefined => v?.split(',').map((s) => s.trim());
 
-interface Scenario {
-  name: string;
-  method: string;
-  path: string;
+interface Case {
+  key: string;
+  title: string;
+  method: 'GET' | 'POST';
+  /** The request on the apiserver's own API (direct, nginx, bare proxy). */
+  apiserver: string;
+  /** The same request on the facade (bare Fastify route, gateway). */
+  facade: string;
   headers?: Record<string, string>;
   body?: string;
-  expect: number;
+  /** What the apiserver answers, and what the gateway answers (it parses the body first). */
+  expect: { upstream: number; gateway: number };
 }
 
-const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-  .concat(
-    Array.from({ length: 8 }, (_, i) => {
-      const p = String.fromCharCode(97 + i);
-      const c = String.fromCharCode(98 + i);
-      return `${c}: &${c} [${Array(9).fill(`*${p}`).join(',')}]`;
-    }),
-  )
-  .join('\n');
+interface Path {
+  key: string;
+  title: string;
+  child: Child;
+  facade: boolean;
+}
 
-const NS = '/api/v1/_raw/job/namespace/default';
-const SCENARIOS: Scenario[] = [
-  { name: 'GET job (JSON)', method: 'GET', path: `${NS}/name/sleep1`, expect: 200 },
+const JOBS = '/apis/batch/v1/namespaces/default/jobs';
+const FACADE = '/api/v1/_raw/job/namespace/default';
+// The seed Job exists (it is created first), so the dry-run creates use another name.
+const DRY_NAME = 'bench-dry';
+const dryYaml = SEED_JOB_YAML.replace('name: sleep1\n', `name: ${DRY_NAME}\n`);
+const dryJson = JSON.stringify({ ...SEED_JOB_JSON, metadata: { name: DRY_NAME } });
+
+const CASES: Case[] = [
   {
-    name: 'GET job (YAML)',
+    key: 'get-json',
+    title: 'GET seed Job (JSON)',
     method: 'GET',
-    path: `${NS}/name/sleep1`,
+    apiserver: `${JOBS}/sleep1`,
+    facade: `${FACADE}/name/sleep1`,
+    expect: { upstream: 200, gateway: 200 },
+  },
+  {
+    key: 'get-yaml',
+    title: 'GET seed Job (YAML)',
+    method: 'GET',
+    apiserver: `${JOBS}/sleep1`,
+    facade: `${FACADE}/name/sleep1`,
     headers: { Accept: 'application/yaml' },
-    expect: 200,
+    expect: { upstream: 200, gateway: 200 },
   },
   {
-    name: 'POST YAML, dryRun=All',
+    key: 'post-yaml',
+    title: 'POST seed YAML, dryRun=All',
     method: 'POST',
-    path: `${NS}?dryRun=All`,
+    apiserver: `${JOBS}?dryRun=All`,
+    facade: `${FACADE}?dryRun=All`,
     headers: { 'Content-Type': 'application/yaml' },
-    body: SEED_JOB_YAML.replace('sleep1\n', 'dry\n'),
-    expect: 201,
+    body: dryYaml,
+    expect: { upstream: 201, gateway: 201 },
   },
   {
-    name: 'POST with the remark (422)',
+    key: 'post-json',
+    title: 'POST seed JSON, dryRun=All',
     method: 'POST',
-    path: NS,
+    apiserver: `${JOBS}?dryRun=All`,
+    facade: `${FACADE}?dryRun=All`,
+    headers: { 'Content-Type': 'application/json' },
+    body: dryJson,
+    expect: { upstream: 201, gateway: 201 },
+  },
+  {
+    // The apiserver cannot decode `3 //对应实例数` as an int32 (400 BadRequest); the gateway
+    // parses the YAML itself and answers 422 with the line of `completions`.
+    key: 'post-remark',
+    title: 'POST seed YAML with the remark',
+    method: 'POST',
+    apiserver: JOBS,
+    facade: FACADE,
     headers: { 'Content-Type': 'application/yaml' },
     body: SEED_JOB_WITH_REMARK_YAML,
-    expect: 422,
+    expect: { upstream: 400, gateway: 422 },
   },
   {
-    name: 'POST billion laughs (400)',
-    method: 'POST',
-    path: NS,
-    headers: { 'Content-Type': 'application/yaml' },
-    body: laughs,
-    expect: 400,
+    key: 'get-missing',
+    title: 'GET missing Job (404)',
+    method: 'GET',
+    apiserver: `${JOBS}/ghost`,
+    facade: `${FACADE}/name/ghost`,
+    expect: { upstream: 404, gateway: 404 },
   },
-  { name: 'GET missing job (404)', method: 'GET', path: `${NS}/name/ghost`, expect: 404 },
 ];
 
-function once(agent: http.Agent, base: URL, s: Scenario): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { agent, host: base.hostname, port: base.port, method: s.method, path: s.path, headers: s.headers },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(s.body);
-  });
+interface Row {
+  c: Case;
+  p: Path;
+  expected: number;
+  r: LoadResult;
+  /** TCP connections the fake apiserver accepted during the measured run. */
+  upstreamConnections: number;
 }
 
-async function run(base: URL, s: Scenario): Promise<string> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies: number[] = [];
-  let wrong = 0;
-  const end = Date.now() + DURATION_MS;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < end) {
-        const t0 = process.hrtime.bigint();
-        const code = await once(agent, base, s);
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (code !== s.expect) wrong++;
-      }
-    }),
-  );
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const q = (p: number): string =>
-    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(2);
-  const rps = (latencies.length / (DURATION_MS / 1000)).toFixed(0);
-  return `| ${s.name} | ${rps} | ${q(0.5)} | ${q(0.99)} | ${wrong} |`;
-}
+const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const kilo = (n: number): string => (n >= 1000 ? `${(n / 1000).toFixed(2)}k` : fmt(n));
+const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const pct = (a: number, b: number): string => `${fmt((100 * a) / b)}%`;
 
 async function main(): Promise<void> {
-  const child = fork(join(__dirname, 'serve.ts'), {
-    execArgv: ['--expose-gc', '-r', 'ts-node/register/transpile-only'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  const url = await new Promise<string>((resolve) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      const m = /ready (\S+)/.exec(d.toString());
-      if (m) resolve(m[1]);
-    });
-  });
-  const base = new URL(url);
-  const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
-  type Stats = { rss: number; heapAfterGc: number; upstreamConnections: number };
-  const stats = (): Promise<Stats> =>
-    new Promise((resolve) => {
-      child.once('message', (m) => resolve(m as Stats));
-      child.send('stats');
-    });
-  await once(new http.Agent(), base, {
-    name: 'seed',
+  const stack = new Stack();
+  const wantCases = only(process.env.BENCH_CASES);
+  const wantPaths = only(process.env.BENCH_PATHS);
+  const cases = CASES.filter((c) => !wantCases || wantCases.includes(c.key));
+  const notes: string[] = [];
+
+  process.stderr.write('starting the fake apiserver, nginx, the bare proxies and the gateway...\n');
+  const fake = await stack.fake();
+  const seeded = await call(`${fake.url}${JOBS}`, {
     method: 'POST',
-    path: NS,
     headers: { 'Content-Type': 'application/yaml' },
     body: SEED_JOB_YAML,
-    expect: 201,
   });
-  const before = await stats();
-  console.log(
-    `gateway on the embedded fake, ${CONCURRENCY} concurrent keep-alive clients, ${DURATION_MS / 1000}s each, Node ${process.version}\n`,
+  if (seeded.code !== 201) throw new Error(`creating the seed Job answered ${seeded.code}: ${seeded.text}`);
+  const [nginx, bare, fastify, gateway] = await Promise.all([
+    stack.nginx(fake.url),
+    stack.bareProxy(fake.url),
+    stack.bareFastify(fake.url),
+    stack.gateway(fake.url),
+  ]);
+  if (!nginx) notes.push('nginx is not on PATH: its row is skipped.');
+  const paths: Path[] = [
+    { key: 'direct', title: 'fake apiserver, direct', child: fake, facade: false },
+    ...(nginx ? [{ key: 'nginx', title: 'nginx (keep-alive upstream)', child: nginx, facade: false }] : []),
+    { key: 'bare', title: 'bare Node proxy', child: bare, facade: false },
+    { key: 'fastify', title: 'bare Fastify route', child: fastify, facade: true },
+    { key: 'gateway', title: '**gateway**', child: gateway, facade: true },
+  ].filter((p) => !wantPaths || wantPaths.includes(p.key));
+  const loader = stack.loader();
+  const expectedOf = (c: Case, p: Path): number =>
+    p.key === 'gateway' ? c.expect.gateway : c.expect.upstream;
+  const request = (c: Case, p: Path) => ({
+    url: p.child.url + (p.facade ? c.facade : c.apiserver),
+    method: c.method,
+    headers: { Authorization: `Bearer ${stack.token}`, ...c.headers },
+    body: c.body,
+  });
+
+  // Every path must answer every case as expected before it is timed.
+  for (const c of cases)
+    for (const p of paths) {
+      const req = request(c, p);
+      const r = await call(req.url, { method: req.method, headers: req.headers, body: req.body });
+      if (r.code !== expectedOf(c, p))
+        notes.push(
+          `${p.title} answered ${r.code} to "${c.title}" (expected ${expectedOf(c, p)}): ${r.text.slice(0, 200)}`,
+        );
+    }
+
+  const gatewayBoot = await stack.probe(gateway, { probe: 'stats' });
+  let gatewayStart: ProbeStats | undefined;
+  const rows: Row[] = [];
+  for (const c of cases)
+    for (const p of paths) {
+      process.stderr.write(`${c.title} via ${p.title.replace(/\*/g, '')}...\n`);
+      const req = request(c, p);
+      await stack.load(loader, { ...req, seconds: WARMUP, connections: CONNECTIONS });
+      if (p.key === 'gateway') gatewayStart ??= await stack.probe(gateway, { probe: 'stats' });
+      const before = await stack.probe(fake, { probe: 'stats' });
+      const r = await stack.load(loader, { ...req, seconds: SECONDS, connections: CONNECTIONS });
+      const after = await stack.probe(fake, { probe: 'stats' });
+      rows.push({
+        c,
+        p,
+        expected: expectedOf(c, p),
+        r,
+        upstreamConnections: after.accepted - before.accepted,
+      });
+    }
+  const gatewayEnd = await stack.probe(gateway, { probe: 'stats' });
+
+  const cpu = cpus();
+  const out: string[] = [];
+  out.push(
+    `### npm run bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at the end; Node ${process.version}; autocannon in its own process, ` +
+      `${CONNECTIONS} keep-alive connections, ${WARMUP} s warm-up then ${SECONDS} s per row. ` +
+      `Gateway: K8S_BACKEND=cluster against the fake, token-file auth + RBAC, LOG_LEVEL=${process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'info'} to a file.` +
+      (nginx ? ` nginx: ${process.env.BENCH_NGINX_WORKERS ?? '1'} worker.` : ''),
+    '',
+    '| case | path | req/s | p50 ms | p99 ms | answers | unexpected | upstream conns opened | per 1k req |',
+    '|---|---|---:|---:|---:|---|---:|---:|---:|',
   );
-  console.log('| scenario | req/s | p50 ms | p99 ms | unexpected codes |\n|---|---|---|---|---|');
-  for (const s of SCENARIOS) console.log(await run(base, s));
-  const after = await stats();
-  console.log(
-    `\ngateway RSS: ${mib(before.rss)} MiB before, ${mib(after.rss)} MiB after (peak allocation);` +
-      ` live heap after a full GC: ${mib(before.heapAfterGc)} MiB before, ${mib(after.heapAfterGc)} MiB after`,
+  for (const { c, p, expected, r, upstreamConnections } of rows) {
+    const codes = Object.entries(r.codes)
+      .map(([code, n]) => `${n} × ${code}`)
+      .join(', ');
+    const unexpected = r.requests - (r.codes[String(expected)] ?? 0) + r.errors;
+    // Direct, the fake's accepted connections are the load generator's own.
+    const conns =
+      p.key === 'direct'
+        ? `(${upstreamConnections} clients) | –`
+        : `${upstreamConnections} | ${fmt((1000 * upstreamConnections) / r.requests, 2)}`;
+    out.push(
+      `| ${c.title} | ${p.title} | ${kilo(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${codes || 'none'} | ${unexpected} | ${conns} |`,
+    );
+  }
+
+  const row = (caseKey: string, pathKey: string): Row | undefined =>
+    rows.find((x) => x.c.key === caseKey && x.p.key === pathKey);
+  out.push(
+    '',
+    '| case | gateway / bare proxy | gateway / direct | gateway / bare Fastify | bare Fastify / bare proxy |',
+    '|---|---:|---:|---:|---:|',
   );
-  console.log(`upstream connections opened by the gateway: ${after.upstreamConnections}`);
-  child.kill('SIGTERM');
+  for (const c of cases) {
+    const g = row(c.key, 'gateway')?.r.rps ?? NaN;
+    const b = row(c.key, 'bare')?.r.rps ?? NaN;
+    const d = row(c.key, 'direct')?.r.rps ?? NaN;
+    const f = row(c.key, 'fastify')?.r.rps ?? NaN;
+    out.push(`| ${c.title} | ${pct(g, b)} | ${pct(g, d)} | ${pct(g, f)} | ${pct(f, b)} |`);
+  }
+
+  const start = gatewayStart ?? gatewayBoot;
+  out.push(
+    '',
+    `Gateway memory: RSS ${mib(gatewayBoot.rss)} at boot, ${mib(start.rss)} after the first warm-up (start), ${mib(gatewayEnd.rss)} at the end; ` +
+      `live heap after a full GC ${mib(gatewayBoot.heapUsed)}, ${mib(start.heapUsed)}, ${mib(gatewayEnd.heapUsed)}` +
+      (gatewayEnd.gcRan ? '.' : ' (no --expose-gc: heap not collected first).'),
+  );
+
+  // The targets of issue 11, read from this run only.
+  const verdicts: string[] = [];
+  const verdict = (ok: boolean | undefined, text: string): void => {
+    verdicts.push(`- ${ok === undefined ? 'n/a ' : ok ? 'PASS' : 'FAIL'} ${text}`);
+  };
+  const gj = row('get-json', 'gateway');
+  const bj = row('get-json', 'bare');
+  verdict(
+    gj && bj ? gj.r.rps >= 0.8 * bj.r.rps && gj.r.p50 <= bj.r.p50 + 1 : undefined,
+    gj && bj
+      ? `GET: gateway ${kilo(gj.r.rps)} req/s = ${pct(gj.r.rps, bj.r.rps)} of the bare proxy's ${kilo(bj.r.rps)} (≥ 80%); p50 ${fmt(gj.r.p50, 2)} ms vs bare ${fmt(bj.r.p50, 2)} ms + 1 ms`
+      : 'GET: needs the gateway and bare proxy rows',
+  );
+  const gy = row('get-yaml', 'gateway');
+  verdict(
+    gy && gj ? gy.r.rps >= 0.7 * gj.r.rps : undefined,
+    gy && gj
+      ? `GET as YAML ${kilo(gy.r.rps)} req/s = ${pct(gy.r.rps, gj.r.rps)} of GET as JSON (≥ 70%)`
+      : 'GET as YAML: needs the gateway rows',
+  );
+  const gp = row('post-yaml', 'gateway');
+  const dp = row('post-json', 'direct');
+  verdict(
+    gp && dp ? gp.r.rps >= 0.5 * dp.r.rps : undefined,
+    gp && dp
+      ? `POST seed YAML through the gateway ${kilo(gp.r.rps)} req/s = ${pct(gp.r.rps, dp.r.rps)} of the fake's own JSON POST ${kilo(dp.r.rps)} (≥ 50%)`
+      : 'POST: needs the gateway POST YAML and direct POST JSON rows',
+  );
+  const gatewayRows = rows.filter((x) => x.p.key === 'gateway');
+  const conns = gatewayRows.reduce((n, x) => n + x.upstreamConnections, 0);
+  const reqs = gatewayRows.reduce((n, x) => n + x.r.requests, 0);
+  verdict(
+    reqs ? (1000 * conns) / reqs <= 1 : undefined,
+    `upstream connections: the gateway opened ${conns} in ${reqs} requests after warm-up = ${fmt((1000 * conns) / reqs, 2)} per 1,000 (≤ 1)`,
+  );
+  const drift = gatewayEnd.rss / start.rss - 1;
+  verdict(
+    Math.abs(drift) <= 0.1,
+    `RSS flat: ${mib(start.rss)} at the start, ${mib(gatewayEnd.rss)} at the end = ${drift >= 0 ? '+' : ''}${fmt(100 * drift, 1)}% (within ±10%)`,
+  );
+  out.push('', '**Targets of issue 11** (this run):', ...verdicts);
+  if (notes.length) out.push('', '**Notes:**', ...notes.map((n) => `- ${n}`));
+  process.stdout.write(`${out.join('\n')}\n`);
+  stack.stopAll();
 }
 
-void main();
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

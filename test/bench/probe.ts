@@ -1,0 +1,63 @@
+// Preloaded (`-r`) into every Node process the bench starts, and active only when BENCH_PROBE=1
+// and the process was forked with an IPC channel: it answers the bench with the process's
+// memory (live heap after a full GC, so start the process with --expose-gc), the TCP
+// connections its servers have accepted, and V8 CPU profiles on demand. It lets the bench
+// look inside the gateway without a line of bench code in src/.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import net from 'node:net';
+import type { ProbeReply, ProbeRequest } from './protocol';
+
+function install(send: (m: ProbeReply) => void): void {
+  let accepted = 0;
+  // Every net.Server (http.Server included) announces an accepted socket with this event.
+  type Emit = (this: net.Server, event: string | symbol, ...args: unknown[]) => boolean;
+  const emit = net.Server.prototype.emit as Emit;
+  const counting: Emit = function (event, ...args) {
+    if (event === 'connection') accepted++;
+    return emit.call(this, event, ...args);
+  };
+  net.Server.prototype.emit = counting as typeof net.Server.prototype.emit;
+
+  let session: Session | undefined;
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      if (!session) return reject(new Error('no profiling session'));
+      session.post(method, params, (err, result) => (err ? reject(err) : resolve(result)));
+    });
+
+  const handle = async (m: ProbeRequest): Promise<ProbeReply> => {
+    switch (m.probe) {
+      case 'stats': {
+        const gc = (globalThis as { gc?: () => void }).gc;
+        gc?.();
+        const mem = process.memoryUsage();
+        return { id: m.id, rss: mem.rss, heapUsed: mem.heapUsed, gcRan: Boolean(gc), accepted };
+      }
+      case 'profile-start':
+        session = new Session();
+        session.connect();
+        await post('Profiler.enable');
+        await post('Profiler.setSamplingInterval', { interval: m.intervalMicros });
+        await post('Profiler.start');
+        return { id: m.id };
+      case 'profile-stop': {
+        const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+        session?.disconnect();
+        session = undefined;
+        writeFileSync(m.file, JSON.stringify(profile));
+        return { id: m.id, file: m.file };
+      }
+    }
+  };
+
+  process.on('message', (m: ProbeRequest) => {
+    if (typeof m !== 'object' || m === null || !('probe' in m)) return;
+    handle(m).then(send, (e: unknown) => send({ id: m.id, error: String(e) }));
+  });
+  // An orphan would hold its port and CPU: when the bench goes, so does this process.
+  process.on('disconnect', () => process.exit(0));
+}
+
+const ipcSend = process.send?.bind(process);
+if (process.env.BENCH_PROBE === '1' && ipcSend) install((m) => void ipcSend(m));

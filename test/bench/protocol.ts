@@ -1,0 +1,43 @@
+// Messages between the bench and its children over the IPC channel of `fork`.
+
+export type ProbeRequest =
+  | { id: number; probe: 'stats' }
+  | { id: number; probe: 'profile-start'; intervalMicros: number }
+  | { id: number; probe: 'profile-stop'; file: string };
+
+export type ProbeReply =
+  | { id: number; rss: number; heapUsed: number; gcRan: boolean; accepted: number }
+  | { id: number; file: string }
+  | { id: number }
+  | { id: number; error: string };
+
+export interface ProbeStats {
+  rss: number;
+  heapUsed: number;
+  gcRan: boolean;
+  accepted: number;
+}
+
+/** One autocannon run: what to send, to where, for how long. */
+export interface LoadRequest {
+  id: number;
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  seconds: number;
+  connections: number;
+}
+
+export interface LoadResult {
+  id: number;
+  requests: number;
+  seconds: number;
+  rps: number;
+  /** Milliseconds, from every answer's own latency (autocannon's histogram keeps whole ms). */
+  p50: number;
+  p99: number;
+  codes: Record<string, number>;
+  errors: number;
+  timeouts: number;
+}
