@@ -66,6 +66,15 @@ describe('docker-compose.yml', () => {
     },
   );
 
+  it('shares the rate-limit counters through a Redis service in both profiles', () => {
+    expect(services.redis).toMatchObject({ profiles: ['cluster', 'fake'] });
+    expect(services.redis.image).toMatch(/^redis:\d/);
+    for (const name of ['gateway', 'gateway-fake']) {
+      expect(services[name].environment.REDIS_URL).toBe('redis://redis:6379');
+      expect(services[name].depends_on.redis.condition).toBe('service_healthy');
+    }
+  });
+
   it('points the gateway at the kwok service through a kubeconfig in the repository', () => {
     const kc = load(read('deploy/compose/kubeconfig.yaml')) as Obj;
     expect(kc.clusters[0].cluster).toEqual({ server: 'http://kwok:8080', 'insecure-skip-tls-verify': true });
@@ -81,9 +90,20 @@ describe('deploy/ (rendered by kubectl kustomize)', () => {
     return o;
   };
 
-  it('renders a namespace, service account, RBAC, deployment and service', () => {
+  it('renders a namespace, service account, RBAC, deployment and service, and Redis', () => {
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'Service', 'ServiceAccount'].sort(),
+      [
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'Deployment',
+        'Namespace',
+        'Service',
+        'ServiceAccount',
+        // Redis for the shared rate-limit counters
+        'Deployment',
+        'Service',
+        'NetworkPolicy',
+      ].sort(),
     );
     for (const o of objects.filter(
       (x) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(x.kind),
@@ -118,6 +138,30 @@ describe('deploy/ (rendered by kubectl kustomize)', () => {
     const d = find('Deployment');
     expect(d.spec.template.metadata.labels).toMatchObject(s.spec.selector);
     expect(s.spec.ports[0].targetPort).toBe(d.spec.template.spec.containers[0].ports[0].name);
+  });
+
+  it('gives the replicas one Redis for their rate-limit counters, reachable only from them', () => {
+    const d = find('Deployment');
+    const redis = find('Deployment', 'job-gateway-redis');
+    const svc = find('Service', 'job-gateway-redis');
+    const env = d.spec.template.spec.containers[0].env as { name: string; value: string }[];
+    const url = new URL(env.find((e) => e.name === 'REDIS_URL')?.value ?? '');
+    expect(url.hostname).toBe(svc.metadata.name);
+    expect(Number(url.port)).toBe(svc.spec.ports[0].port);
+    expect(redis.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
+    const c = redis.spec.template.spec.containers[0];
+    expect(c.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(redis.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    expect(c.args).toEqual(expect.arrayContaining(['--save', '', '--appendonly', 'no']));
+    const policy = find('NetworkPolicy', 'job-gateway-redis');
+    expect(policy.spec.podSelector.matchLabels).toEqual(svc.spec.selector);
+    expect(policy.spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: d.spec.selector.matchLabels } }], ports: [{ port: 6379 }] },
+    ]);
   });
 
   it('grants the gateway only the Job verbs its routes use', () => {
