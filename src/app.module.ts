@@ -1,24 +1,35 @@
-import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { appConfig } from './common/config/app.config';
+import { AuthConfig } from './auth/auth.config';
+import { AppConfig } from './common/config/app.config';
+import { ConfigModule } from './common/config/config.module';
 import { HealthModule } from './common/health/health.module';
 import { StatusExceptionFilter } from './common/status/status-exception.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AuthModule } from './auth/auth.module';
+import { GatewayConfig } from './gateway.config';
 import { JobModule } from './job/job.module';
-import { k8sConfig } from './k8s/k8s.config';
+import { K8sConfig } from './k8s/k8s.config';
 
 @Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, k8sConfig] }),
-    AuthModule,
-    HealthModule,
-    JobModule,
-  ],
+  imports: [AuthModule, HealthModule, JobModule],
   providers: [
     { provide: APP_FILTER, useClass: StatusExceptionFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The application for a configuration loaded beforehand (loadConfig). */
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot([
+          { provide: AppConfig, useValue: config.app },
+          { provide: K8sConfig, useValue: config.k8s },
+          { provide: AuthConfig, useValue: config.auth },
+        ]),
+      ],
+    };
+  }
+}

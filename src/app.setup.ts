@@ -6,11 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { AuthConfig, authConfig } from './auth/auth.config';
-import { checkAuthFiles } from './auth/auth.module';
-import { k8sConfig } from './k8s/k8s.config';
-import { appConfig } from './common/config/app.config';
 import { BODY_TYPES } from './common/body/parse-body';
+import { GatewayConfig } from './gateway.config';
 import { documentJobBodies } from './job/job.openapi';
 
 export interface AppOptions {
@@ -26,11 +23,11 @@ const REDACT = [
   'headers.authorization',
 ];
 
-export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
-  // Every setting is checked before anything starts, so a bad value fails fast and alone.
-  const config = appConfig();
-  k8sConfig();
-  checkAuthFiles(authConfig());
+export async function createApp(
+  gateway: GatewayConfig,
+  options: AppOptions = {},
+): Promise<NestFastifyApplication> {
+  const config = gateway.app;
   const logger =
     config.logLevel === 'silent'
       ? false
@@ -40,7 +37,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
           ...(options.logStream ? { stream: options.logStream } : {}),
         };
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false, logger });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(gateway), adapter, {
     bodyParser: false,
     abortOnError: false,
     logger: config.logLevel === 'silent' ? false : undefined,
@@ -80,7 +77,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
       },
     },
   });
-  const auth = app.get<AuthConfig>(authConfig.KEY);
+  const auth = gateway.auth;
   if (auth.corsOrigins.length)
     app.enableCors({
       origin: auth.corsOrigins,

@@ -1,13 +1,19 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { appConfig } from './common/config/app.config';
 import { createApp } from './app.setup';
+import { DevCredentials } from './auth/dev-credentials';
+import { loadConfig } from './gateway.config';
 
 async function bootstrap(): Promise<void> {
-  const config = appConfig();
-  const app = await createApp();
-  await app.listen(config.port, config.host);
-  new Logger('Main').log(`job-gateway on ${await app.getUrl()}; Swagger UI at /api/docs`);
+  // Read and checked once, every problem listed, before anything is built or listens.
+  const config = loadConfig(process.env);
+  const app = await createApp(config);
+  await app.listen(config.app.port, config.app.host);
+  const url = await app.getUrl();
+  new Logger('Main').log(`job-gateway on ${url}; Swagger UI at /api/docs`);
+  // Only now: a token printed for a gateway that failed to listen would be a lie.
+  const dev = app.get(DevCredentials);
+  if (dev.token) process.stdout.write(`${dev.banner(`http://localhost:${new URL(url).port}`)}\n`);
 }
 
 bootstrap().catch((e: unknown) => {

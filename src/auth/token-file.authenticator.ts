@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import { Authenticator } from './authenticator';
 import { AUTHENTICATED_GROUP, UserInfo } from './user-info';
 
-interface Entry {
+export interface TokenEntry {
   digest: Buffer;
   user: UserInfo;
 }
 
-export class TokenFileError extends Error {}
+class CsvError extends Error {}
 
 /** One CSV record: commas separate, double quotes group, "" is a quote. */
 function parseCsvLine(line: string): string[] {
@@ -31,56 +31,84 @@ function parseCsvLine(line: string): string[] {
       cur = '';
     } else cur += ch;
   }
-  if (quoted) throw new TokenFileError('unterminated quote');
+  if (quoted) throw new CsvError('unterminated quote');
   out.push(cur);
   return out;
 }
 
 const digest = (token: string): Buffer => createHash('sha256').update(token).digest();
 
-export function parseTokenFile(text: string, file = 'token file'): Entry[] {
-  const entries: Entry[] = [];
+export interface TokenFile {
+  entries: TokenEntry[];
+  /** Every line that could not be read, with its number; empty when the file is good. */
+  problems: string[];
+}
+
+/** Reads every line, so that a file with several mistakes reports all of them at once. */
+export function parseTokenFile(text: string, file = 'token file'): TokenFile {
+  const entries: TokenEntry[] = [];
+  const problems: string[] = [];
+  // Digest to line number: a token given twice would make one of its users unreachable.
+  const seen = new Map<string, number>();
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
+    const at = `${file} line ${i + 1}`;
     if (!line || line.startsWith('#')) return;
     let record: string[];
     try {
       record = parseCsvLine(line);
     } catch (e) {
-      throw new TokenFileError(`${file} line ${i + 1}: ${(e as Error).message}`);
+      problems.push(`${at}: ${(e as Error).message}`);
+      return;
     }
-    if (record.length < 3)
-      throw new TokenFileError(
-        `${file} line ${i + 1}: must have at least 3 columns (token, user name, user uid), found ${record.length}`,
+    if (record.length < 3) {
+      problems.push(
+        `${at}: must have at least 3 columns (token, user name, user uid), found ${record.length}`,
       );
+      return;
+    }
     const [token, name, uid, groups = ''] = record;
-    if (!token || !name)
-      throw new TokenFileError(`${file} line ${i + 1}: token and user name must not be empty`);
+    if (!token || !name) {
+      problems.push(`${at}: token and user name must not be empty`);
+      return;
+    }
+    const d = digest(token);
+    const first = seen.get(d.toString('hex'));
+    if (first !== undefined) {
+      // Never the token itself: this message reaches logs.
+      problems.push(`${at}: the same token as line ${first}; every token must be unique`);
+      return;
+    }
+    seen.set(d.toString('hex'), i + 1);
     const groupList = groups
       .split(',')
       .map((g) => g.trim())
       .filter(Boolean);
     entries.push({
-      digest: digest(token),
+      digest: d,
       user: { name, uid: uid || undefined, groups: [...groupList, AUTHENTICATED_GROUP] },
     });
   });
-  return entries;
+  return { entries, problems };
+}
+
+/** Reads and parses the file; a file that cannot be read is one problem. */
+export function readTokenFile(path: string): TokenFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { entries: [], problems: [`cannot read AUTH_TOKEN_FILE ${path}: ${(e as Error).message}`] };
+  }
+  const parsed = parseTokenFile(text, `AUTH_TOKEN_FILE ${path}`);
+  if (!parsed.entries.length && !parsed.problems.length)
+    parsed.problems.push(`AUTH_TOKEN_FILE ${path} holds no tokens: nobody could sign in`);
+  return parsed;
 }
 
 export class TokenFileAuthenticator extends Authenticator {
-  constructor(private readonly entries: Entry[]) {
+  constructor(private readonly entries: readonly TokenEntry[]) {
     super();
-  }
-
-  static fromFile(path: string): TokenFileAuthenticator {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new TokenFileError(`cannot read AUTH_TOKEN_FILE ${path}: ${(e as Error).message}`);
-    }
-    return new TokenFileAuthenticator(parseTokenFile(text, path));
   }
 
   static forToken(token: string, user: UserInfo): TokenFileAuthenticator {

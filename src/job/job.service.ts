@@ -1,11 +1,11 @@
 // The facade's use cases: parse and check what the console sent, then ask the apiserver.
 // HTTP lives in the controller, the wire protocol in the repository.
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { dump } from 'js-yaml';
 import { withPositions } from '../common/body/cause-positions';
 import { parseBody, ParsedBody } from '../common/body/parse-body';
 import type { Caller } from '../auth/user-info';
-import { k8sConfig, K8sConfig } from '../k8s/k8s.config';
+import { K8sConfig } from '../k8s/k8s.config';
 import { JobRepository } from '../k8s/job.repository';
 import { UpstreamReply } from '../k8s/kube-connection';
 import { errors, StatusError } from '../k8s/status';
@@ -50,7 +50,7 @@ export function wantsYaml(accept: string | undefined): boolean {
 export class JobService {
   constructor(
     private readonly jobs: JobRepository,
-    @Inject(k8sConfig.KEY) private readonly config: K8sConfig,
+    private readonly config: K8sConfig,
   ) {}
 
   async get(caller: Caller, namespace: string, name: string, accept?: string): Promise<RawReply> {

@@ -1,11 +1,13 @@
 // Sends raw requests to the apiserver with credentials and TLS from client-node's
 // KubeConfig, over one keep-alive agent: the typed client would drop unknown fields,
-// rewrite timestamps and open a connection per call.
+// rewrite timestamps and open a connection per call. Plain http:// servers (kubectl proxy,
+// a kwok cluster) are served as kubectl serves them: client-node only refuses them because
+// it would build its own agent, and we never use its agent.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { failureStatus, isStatus, Status, StatusError } from './status';
+import { KubeConfig } from '@kubernetes/client-node';
+import { failureStatus, StatusError } from './status';
 import { parseWarnings } from './warnings';
 
 export interface UpstreamRequest {
@@ -22,6 +24,8 @@ export interface UpstreamReply {
   body: Buffer;
   contentType: string;
   warnings: string[];
+  /** The apiserver's Retry-After header, if it sent one. */
+  retryAfter?: string;
 }
 
 const UNREACHABLE = new Set([
@@ -42,20 +46,52 @@ function material(part: unknown): string {
   return '-';
 }
 
+/**
+ * client-node builds an agent while it applies credentials, and refuses to for an http://
+ * server unless skipTLSVerify is set. Plain HTTP has no TLS to verify, so a copy with the
+ * flag set yields the same headers; the copy is made once, and its exec and auth-provider
+ * plugins keep their token caches across calls.
+ */
+function credentialView(kc: KubeConfig): KubeConfig {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster || !cluster.server.startsWith('http:') || cluster.skipTLSVerify) return kc;
+  const view = new KubeConfig();
+  view.loadFromOptions({
+    clusters: kc.clusters.map((c) => (c === cluster ? { ...c, skipTLSVerify: true } : c)),
+    users: kc.users,
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+  });
+  return view;
+}
+
 export class KubeConnection {
   private agent?: { key: string; agent: http.Agent };
   private sockets = 0;
   private applied?: { opts: https.RequestOptions; agent: http.Agent; until: number };
+  private kc?: KubeConfig;
+  private base?: URL;
 
+  /** `kc` may come later (`use`): the embedded fake has no address until it listens. */
   constructor(
-    private readonly kc: KubeConfig,
+    kc: KubeConfig | undefined,
     private readonly timeoutMs: number,
-  ) {}
+    private readonly maxResponseBytes: number,
+  ) {
+    if (kc) this.use(kc);
+  }
+
+  use(kc: KubeConfig): void {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('the kubeconfig has no current cluster');
+    this.kc = credentialView(kc);
+    this.base = new URL(cluster.server);
+    this.applied = undefined;
+  }
 
   get server(): string {
-    const cluster = this.kc.getCurrentCluster();
-    if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    return cluster.server;
+    if (!this.base) throw new Error('the upstream connection has no server yet');
+    return this.base.href.replace(/\/$/, '');
   }
 
   /** Connections opened so far: one keep-alive agent should keep this small. */
@@ -95,11 +131,13 @@ export class KubeConnection {
   private async credentials(secure: boolean): Promise<{ opts: https.RequestOptions; agent: http.Agent }> {
     const now = Date.now();
     if (this.applied && now < this.applied.until) return this.applied;
+    const kc = this.kc;
+    if (!kc) throw new Error('the upstream connection has no server yet');
     const opts: https.RequestOptions = {};
-    await this.kc.applyToHTTPSOptions(opts);
+    await kc.applyToHTTPSOptions(opts);
     delete opts.agent;
-    const user = this.kc.getCurrentUser();
-    const cluster = this.kc.getCurrentCluster();
+    const user = kc.getCurrentUser();
+    const cluster = kc.getCurrentCluster();
     const fixed =
       !user?.exec &&
       !user?.authProvider &&
@@ -119,7 +157,8 @@ export class KubeConnection {
     req: UpstreamRequest,
     extraHeaders: Record<string, string | string[]> = {},
   ): Promise<UpstreamReply> {
-    const base = new URL(this.server);
+    const base = this.base;
+    if (!base) throw new Error('the upstream connection has no server yet');
     const secure = base.protocol === 'https:';
     const { opts, agent } = await this.credentials(secure);
     const url = new URL(base.pathname.replace(/\/$/, '') + req.path, base);
@@ -147,15 +186,36 @@ export class KubeConnection {
     return new Promise<UpstreamReply>((resolve, reject) => {
       const started = (secure ? https : http).request(options, (res) => {
         if (!started.reusedSocket) this.sockets++;
+        // An answer is never held whole past the bound: a huge or endless one is cut off.
+        const declared = Number(res.headers['content-length']);
+        if (declared > this.maxResponseBytes) {
+          started.destroy();
+          clearTimeout(deadline);
+          reject(this.tooLarge());
+          return;
+        }
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > this.maxResponseBytes) {
+            chunks.length = 0;
+            started.destroy();
+            clearTimeout(deadline);
+            reject(this.tooLarge());
+            return;
+          }
+          chunks.push(c);
+        });
         res.on('end', () => {
           clearTimeout(deadline);
+          const retryAfter = res.headers['retry-after'];
           resolve({
             code: res.statusCode ?? 502,
-            body: Buffer.concat(chunks),
+            body: Buffer.concat(chunks, size),
             contentType: String(res.headers['content-type'] ?? ''),
             warnings: parseWarnings(res.headers.warning),
+            ...(retryAfter ? { retryAfter } : {}),
           });
         });
         res.on('error', (e) => reject(this.transportError(e)));
@@ -169,6 +229,16 @@ export class KubeConnection {
       });
       started.end(req.body);
     });
+  }
+
+  private tooLarge(): StatusError {
+    return new StatusError(
+      failureStatus(
+        502,
+        'InternalError',
+        `the Kubernetes apiserver's answer is larger than the gateway's limit of ${this.maxResponseBytes} bytes (K8S_MAX_RESPONSE_BYTES)`,
+      ),
+    );
   }
 
   private transportError(e: unknown): StatusError {
@@ -188,29 +258,6 @@ export class KubeConnection {
         502,
         'InternalError',
         `the connection to the Kubernetes apiserver failed: ${(e as Error).message}`,
-      ),
-    );
-  }
-
-  /** Turns a non-2xx answer into the error the client sees: its Status, or a 502 when the upstream failed. */
-  static errorFor(reply: UpstreamReply): StatusError {
-    let status: Status | undefined;
-    try {
-      const parsed: unknown = JSON.parse(reply.body.toString('utf8'));
-      if (isStatus(parsed)) status = parsed;
-    } catch {
-      status = undefined;
-    }
-    if (status && reply.code < 500) return new StatusError({ ...status, code: status.code ?? reply.code });
-    if (status && (reply.code === 503 || reply.code === 504))
-      return new StatusError({ ...status, code: reply.code });
-    const detail = status?.message ?? reply.body.toString('utf8').slice(0, 200).trim();
-    return new StatusError(
-      failureStatus(
-        502,
-        'InternalError',
-        `the Kubernetes apiserver failed (HTTP ${reply.code}): ${detail}`,
-        status?.details,
       ),
     );
   }

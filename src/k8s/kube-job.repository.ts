@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AUTHENTICATED_GROUP, Caller } from '../auth/user-info';
 import { DeleteOptions, JobRepository, UpstreamProbe, WriteOptions } from './job.repository';
 import { KubeConnection, UpstreamReply } from './kube-connection';
-import { failureStatus, StatusError } from './status';
+import { checkUpstreamAnswer } from './status';
 
 const jobsPath = (namespace: string): string =>
   `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
@@ -29,17 +29,9 @@ export class KubeJobRepository implements JobRepository, UpstreamProbe {
 
   private async ok(reply: Promise<UpstreamReply>, caller?: Caller): Promise<UpstreamReply> {
     const r = await reply;
-    if (r.code >= 200 && r.code < 300) return r;
-    // A 401 for the gateway's own credentials is the gateway's fault, not the caller's.
-    if (r.code === 401 && !caller?.bearerToken)
-      throw new StatusError(
-        failureStatus(
-          502,
-          'InternalError',
-          "the Kubernetes apiserver did not accept the gateway's own credentials (401)",
-        ),
-      );
-    throw KubeConnection.errorFor(r);
+    // In passthrough the token is the caller's, and so is a 401 for it.
+    checkUpstreamAnswer(r, !!caller?.bearerToken);
+    return r;
   }
 
   get(namespace: string, name: string, caller: Caller): Promise<UpstreamReply> {

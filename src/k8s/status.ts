@@ -231,3 +231,122 @@ export const errors = {
 
   internal: (message: string): StatusError => new StatusError(failureStatus(500, 'InternalError', message)),
 };
+
+/** What an apiserver answered, as far as turning it into a Status needs. */
+export interface UpstreamAnswer {
+  code: number;
+  body: Buffer;
+  contentType: string;
+  retryAfter?: string;
+}
+
+const mediaType = (contentType: string): string => contentType.split(';')[0].trim().toLowerCase();
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Whether a body looks like one JSON object, without paying for a parse of every answer. */
+function looksLikeJsonObject(body: Buffer): boolean {
+  let start = 0;
+  let end = body.length - 1;
+  while (start <= end && (body[start] === 0x20 || (body[start] >= 0x09 && body[start] <= 0x0d))) start++;
+  while (end >= start && (body[end] === 0x20 || (body[end] >= 0x09 && body[end] <= 0x0d))) end--;
+  return end > start && body[start] === 0x7b && body[end] === 0x7d;
+}
+
+/** An apiserver Status, rebuilt from the fields it may carry with their types checked. */
+function upstreamStatus(body: Buffer, contentType: string): Status | undefined {
+  if (mediaType(contentType) !== 'application/json') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed) || parsed.kind !== 'Status') return undefined;
+  const d = isRecord(parsed.details) ? parsed.details : undefined;
+  const causes = Array.isArray(d?.causes)
+    ? d.causes.filter(isRecord).map((c) => {
+        const cause: StatusCause = {};
+        if (text(c.reason) !== undefined) cause.reason = text(c.reason);
+        if (text(c.message) !== undefined) cause.message = text(c.message);
+        if (text(c.field) !== undefined) cause.field = text(c.field);
+        return cause;
+      })
+    : undefined;
+  const retry = d?.retryAfterSeconds;
+  const status = failureStatus(
+    0,
+    (text(parsed.reason) ?? '') as StatusReason,
+    text(parsed.message) ?? '',
+    d
+      ? {
+          name: text(d.name),
+          group: text(d.group),
+          kind: text(d.kind),
+          uid: text(d.uid),
+          causes,
+          retryAfterSeconds: typeof retry === 'number' && Number.isInteger(retry) ? retry : undefined,
+        }
+      : undefined,
+  );
+  // The apiserver omits an empty message; so do we.
+  if (text(parsed.message) === undefined) delete status.message;
+  return status;
+}
+
+/** Retry-After as a number of seconds or an HTTP date; anything else is not passed on. */
+const validRetryAfter = (v: string | undefined): string | undefined =>
+  v !== undefined && (/^\d{1,9}$/.test(v.trim()) || !Number.isNaN(Date.parse(v))) ? v.trim() : undefined;
+
+/**
+ * The one place an apiserver answer becomes what the gateway's caller sees. A 2xx must
+ * be the JSON that was asked for; otherwise the HTTP code decides, never a `code` in the
+ * body: a client error is the apiserver's Status passed on, a 401 for the gateway's own
+ * credentials is the gateway's fault (502), 503 and 504 keep their meaning, and any other
+ * failure, or a body that is not a Status, is a 502. Retry-After on 429 and 503 passes on.
+ */
+export function checkUpstreamAnswer(reply: UpstreamAnswer, callersOwnToken: boolean): void {
+  const { code } = reply;
+  if (code >= 200 && code < 300) {
+    if (mediaType(reply.contentType) === 'application/json' && looksLikeJsonObject(reply.body)) return;
+    throw new StatusError(
+      failureStatus(
+        502,
+        'InternalError',
+        `the Kubernetes apiserver answered HTTP ${code} with ${reply.contentType ? JSON.stringify(reply.contentType) : 'no content type'}, not a JSON object`,
+      ),
+    );
+  }
+  if (code === 401 && !callersOwnToken)
+    throw new StatusError(
+      failureStatus(
+        502,
+        'InternalError',
+        "the Kubernetes apiserver did not accept the gateway's own credentials (401)",
+      ),
+    );
+  const status = upstreamStatus(reply.body, reply.contentType);
+  const retryAfter = code === 429 || code === 503 ? validRetryAfter(reply.retryAfter) : undefined;
+  const headers: Record<string, string> = retryAfter ? { 'Retry-After': retryAfter } : {};
+  if (status && code >= 400 && code < 500) throw new StatusError({ ...status, code }, headers);
+  if (status && (code === 503 || code === 504)) throw new StatusError({ ...status, code }, headers);
+  const detail = status?.message || reply.body.subarray(0, 200).toString('utf8').trim();
+  if (code === 503)
+    throw new StatusError(
+      failureStatus(
+        503,
+        'ServiceUnavailable',
+        `the Kubernetes apiserver is unavailable (HTTP 503): ${detail}`,
+      ),
+      { 'Retry-After': retryAfter ?? '1' },
+    );
+  throw new StatusError(
+    failureStatus(
+      502,
+      'InternalError',
+      `the Kubernetes apiserver failed (HTTP ${code}): ${detail}`,
+      status?.details,
+    ),
+  );
+}

@@ -1,44 +1,17 @@
-// Where the gateway's Kubernetes is: a kubeconfig / in-cluster cluster, or the bundled
-// fake apiserver on a loopback port reached through the very same client path.
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+// Where the gateway's Kubernetes is: the cluster of the loaded kubeconfig, or the bundled
+// fake apiserver on a loopback port reached through the very same client path. The fake
+// starts when the application initialises, not while providers are built, so a start
+// that fails earlier leaves nothing listening.
+import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { KubeConfig } from '@kubernetes/client-node';
 import { FakeApiServer, startFakeApiServer } from './fake/server';
 import { K8sConfig } from './k8s.config';
 import { KubeConnection } from './kube-connection';
 
-export class UpstreamConfigError extends Error {}
-
-function clusterKubeConfig(cfg: K8sConfig): KubeConfig {
-  const kc = new KubeConfig();
-  const defaultFile = join(homedir(), '.kube', 'config');
-  try {
-    if (cfg.kubeconfig) kc.loadFromFile(cfg.kubeconfig);
-    else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
-    else if (existsSync(defaultFile)) kc.loadFromFile(defaultFile);
-    else
-      throw new UpstreamConfigError(
-        `K8S_BACKEND=cluster but no kubeconfig: set KUBECONFIG, run in a pod, or create ${defaultFile}`,
-      );
-  } catch (e) {
-    if (e instanceof UpstreamConfigError) throw e;
-    throw new UpstreamConfigError(`cannot load the kubeconfig: ${(e as Error).message}`);
-  }
-  if (cfg.context) {
-    if (!kc.getContextObject(cfg.context))
-      throw new UpstreamConfigError(`K8S_CONTEXT=${cfg.context} is not a context of the kubeconfig`);
-    kc.setCurrentContext(cfg.context);
-  }
-  if (!kc.getCurrentCluster()) throw new UpstreamConfigError('the kubeconfig has no current cluster');
-  return kc;
-}
-
 export function fakeKubeConfig(url: string): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'fake', server: url, skipTLSVerify: true }],
+    clusters: [{ name: 'fake', server: url }],
     users: [{ name: 'job-gateway' }],
     contexts: [{ name: 'fake', cluster: 'fake', user: 'job-gateway', namespace: 'default' }],
     currentContext: 'fake',
@@ -46,32 +19,40 @@ export function fakeKubeConfig(url: string): KubeConfig {
   return kc;
 }
 
-export class Upstream implements OnApplicationShutdown {
+export class Upstream implements OnModuleInit, OnApplicationShutdown {
   private static readonly log = new Logger('Upstream');
+  readonly connection: KubeConnection;
+  private started?: FakeApiServer;
 
-  private constructor(
-    readonly connection: KubeConnection,
-    readonly fake?: FakeApiServer,
-  ) {}
+  constructor(private readonly cfg: K8sConfig) {
+    if (cfg.backend === 'cluster' && !cfg.kubeConfig)
+      // loadConfig refuses this; a hand-made configuration must not fall back to the fake.
+      throw new Error('K8S_BACKEND=cluster needs a loaded kubeconfig');
+    this.connection = new KubeConnection(cfg.kubeConfig, cfg.timeoutMs, cfg.maxResponseBytes);
+  }
 
-  static async connect(cfg: K8sConfig): Promise<Upstream> {
-    if (cfg.backend === 'cluster') {
-      const kc = clusterKubeConfig(cfg);
-      const connection = new KubeConnection(kc, cfg.timeoutMs);
+  /** The embedded fake apiserver, once it listens (fake backend only). */
+  get fake(): FakeApiServer | undefined {
+    return this.started;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (this.cfg.kubeConfig) {
       Upstream.log.log(
-        `K8S_BACKEND=cluster: Jobs go to ${connection.server} (context ${kc.getCurrentContext()})`,
+        `K8S_BACKEND=cluster: Jobs go to ${this.connection.server} (context ${this.cfg.kubeConfig.getCurrentContext()}, from ${this.cfg.kubeConfigSource ?? 'the kubeconfig'})`,
       );
-      return new Upstream(connection);
+      return;
     }
-    const fake = await startFakeApiServer({ port: cfg.fakePort });
+    if (this.started) return;
+    this.started = await startFakeApiServer({ port: this.cfg.fakePort });
+    this.connection.use(fakeKubeConfig(this.started.url));
     Upstream.log.warn(
-      `K8S_BACKEND=fake: Jobs go to the EMBEDDED FAKE apiserver at ${fake.url}, not to a cluster; they vanish on exit. Set K8S_BACKEND=cluster for a real one.`,
+      `K8S_BACKEND=fake: Jobs go to the EMBEDDED FAKE apiserver at ${this.started.url}, not to a cluster; they vanish on exit. Set K8S_BACKEND=cluster for a real one.`,
     );
-    return new Upstream(new KubeConnection(fakeKubeConfig(fake.url), cfg.timeoutMs), fake);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.connection.close();
-    await this.fake?.close();
+    await this.started?.close();
   }
 }

@@ -1,8 +1,10 @@
-// Starts the whole gateway (AppModule, Fastify, filters, pipes) as main.ts does, with
-// environment overrides, for supertest.
+// Starts the whole gateway (AppModule, Fastify, filters, pipes) as main.ts does, from a
+// configuration loaded out of the settings given here: process.env is never touched, so
+// gateways with different settings may start side by side.
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppOptions, createApp } from '../../src/app.setup';
+import { GatewayConfig, loadConfig } from '../../src/gateway.config';
 import { Upstream } from '../../src/k8s/upstream';
 import { realInfo } from '../real/target';
 import { writeAuthFiles } from './auth-files';
@@ -10,6 +12,7 @@ import { writeAuthFiles } from './auth-files';
 export interface Gateway {
   app: NestFastifyApplication;
   upstream: Upstream;
+  config: GatewayConfig;
   close: () => Promise<void>;
 }
 
@@ -20,35 +23,37 @@ const ADMIN_TOKEN = randomBytes(18).toString('base64url');
 const adminAuth = (): Record<string, string> =>
   writeAuthFiles(`${ADMIN_TOKEN},e2e-admin,e2e-admin,"system:masters"`);
 
-export async function startGateway(
-  env: Record<string, string> = {},
-  options: AppOptions = {},
-): Promise<Gateway> {
-  const saved: Record<string, string | undefined> = {};
+/** The settings a test gateway runs with: the test's own over quiet, open defaults. */
+export function gatewaySettings(env: Record<string, string> = {}): {
+  settings: Record<string, string>;
+  asAdmin: boolean;
+} {
   // Under npm run test:real the same suites run against the real apiserver.
   const real = onRealUpstream() ? realInfo() : undefined;
   // No auth and no rate limit unless a test says otherwise: most suites are about Jobs, not tokens.
   // A real cluster refuses AUTH_MODE=none, so there every request comes as a test admin.
-  const asAdmin = real && !env.AUTH_MODE;
-  for (const [k, v] of Object.entries({
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    K8S_BACKEND: real ? 'cluster' : 'fake',
-    ...(real ? { KUBECONFIG: real.kubeconfig } : {}),
-    ...(asAdmin ? adminAuth() : { AUTH_MODE: 'none' }),
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    ...env,
-  })) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-  const restore = (): void => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+  const asAdmin = !!real && !env.AUTH_MODE;
+  return {
+    asAdmin,
+    settings: {
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      K8S_BACKEND: real ? 'cluster' : 'fake',
+      ...(real ? { KUBECONFIG: real.kubeconfig } : {}),
+      ...(asAdmin ? adminAuth() : { AUTH_MODE: 'none' }),
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      ...env,
+    },
   };
+}
+
+export async function startGateway(
+  env: Record<string, string> = {},
+  options: AppOptions = {},
+): Promise<Gateway> {
+  const { settings, asAdmin } = gatewaySettings(env);
+  const config = loadConfig(settings);
+  const app = await createApp(config, options);
   try {
-    const app = await createApp(options);
     if (asAdmin)
       app
         .getHttpAdapter()
@@ -59,14 +64,12 @@ export async function startGateway(
         });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    restore();
-    return { app, upstream: app.get(Upstream), close: () => app.close() };
   } catch (e) {
-    // Providers still being built when another one failed read the environment a moment later.
-    await new Promise((r) => setTimeout(r, 100));
-    restore();
+    // Whatever started before the failure (the embedded fake) stops with it.
+    await app.close();
     throw e;
   }
+  return { app, upstream: app.get(Upstream), config, close: () => app.close() };
 }
 
 /** Every Job the gateway's upstream, fake or real, holds, in all namespaces, as stored. */

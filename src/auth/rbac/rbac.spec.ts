@@ -125,3 +125,42 @@ roleRef: {kind: ClusterRole, name: all}
     expect(() => RbacPolicy.parse(text)).toThrow(message);
   });
 });
+
+describe('reading a policy file', () => {
+  it('reports every bad object at once, each with the line it starts on', () => {
+    const text = `apiVersion: v1
+kind: Pod
+metadata: {name: a}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ok}
+rules: [{verbs: [get], apiGroups: [batch], resources: [jobs]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: List
+items:
+- apiVersion: rbac.authorization.k8s.io/v1
+  kind: RoleBinding
+  metadata: {name: b}
+  roleRef: {kind: ClusterRole, name: ok}
+- apiVersion: rbac.authorization.k8s.io/v1
+  kind: ClusterRole
+  metadata: {name: ok}
+  rules: []
+`;
+    const { problems } = RbacPolicy.read(text, 'rbac.yaml');
+    expect(problems).toEqual([
+      'rbac.yaml line 1: Pod "a": apiVersion must be rbac.authorization.k8s.io/v1',
+      'rbac.yaml line 13: RoleBinding "b": a RoleBinding needs metadata.namespace',
+      'rbac.yaml line 17: ClusterRole ok is defined more than once',
+    ]);
+    expect(() => RbacPolicy.parse(text, 'rbac.yaml')).toThrow(/line 1: [\s\S]*line 13: [\s\S]*line 17: /);
+  });
+
+  it('reports a YAML syntax error with its line', () => {
+    expect(RbacPolicy.read('kind: Role\n  bad: [', 'rbac.yaml').problems).toEqual([
+      expect.stringMatching(/^rbac\.yaml line \d+: /),
+    ]);
+  });
+});

@@ -2,7 +2,7 @@
 // hold rules, RoleBindings and ClusterRoleBindings grant them to users, groups and
 // service accounts. system:masters may do anything, as in the apiserver.
 import { readFileSync } from 'node:fs';
-import { parseYaml } from '../../common/body/yaml-source';
+import { DocumentError, parseYaml, ParsedYaml } from '../../common/body/yaml-source';
 import { str } from '../../k8s/json';
 import { UserInfo } from '../user-info';
 
@@ -70,30 +70,63 @@ export class RbacPolicy {
   private readonly clusterRoles = new Map<string, PolicyRule[]>();
   private readonly bindings: Binding[] = [];
 
-  /** Reads Role, ClusterRole, RoleBinding and ClusterRoleBinding objects (YAML documents or a List). */
-  static parse(text: string, source = 'RBAC file'): RbacPolicy {
+  /**
+   * Reads Role, ClusterRole, RoleBinding and ClusterRoleBinding objects (YAML documents or
+   * a List). Every object is checked, so a file with several mistakes reports them all,
+   * each with the line its object starts on.
+   */
+  static read(text: string, source = 'RBAC file'): { policy: RbacPolicy; problems: string[] } {
     const policy = new RbacPolicy();
-    let docs: unknown[];
+    let parsed: ParsedYaml;
     try {
-      docs = parseYaml(text).documents;
+      parsed = parseYaml(text);
     } catch (e) {
-      throw new RbacFileError(`${source}: ${(e as Error).message}`);
+      const at = e instanceof DocumentError && e.position ? ` line ${e.position.line}` : '';
+      return { policy, problems: [`${source}${at}: ${(e as Error).message}`] };
     }
-    const objects = docs
-      .flatMap((d): unknown[] => (isObj(d) && Array.isArray(d.items) ? (d.items as unknown[]) : [d]))
-      .filter((d) => d !== null);
-    for (const o of objects) policy.add(o, source);
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    parsed.documents.forEach((doc, i) => {
+      const root = parsed.roots[i];
+      const items = isObj(doc) && Array.isArray(doc.items) ? (doc.items as unknown[]) : undefined;
+      const objects = items
+        ? items.map((o, j) => ({ o, node: root?.children.get('items')?.children.get(String(j)) }))
+        : [{ o: doc, node: root }];
+      for (const { o, node } of objects) {
+        if (o === null) continue;
+        const where = node ? `${source} line ${node.position.line}` : source;
+        try {
+          const key = policy.add(o, where);
+          if (seen.has(key)) problems.push(`${where}: ${key} is defined more than once`);
+          seen.add(key);
+        } catch (e) {
+          if (!(e instanceof RbacFileError)) throw e;
+          problems.push(e.message);
+        }
+      }
+    });
+    return { policy, problems };
+  }
+
+  /** As `read`, for a policy that must be right: throws every problem at once. */
+  static parse(text: string, source = 'RBAC file'): RbacPolicy {
+    const { policy, problems } = RbacPolicy.read(text, source);
+    if (problems.length) throw new RbacFileError(problems.join('\n'));
     return policy;
   }
 
-  static fromFile(path: string): RbacPolicy {
+  /** Reads and parses the file; a file that cannot be read is one problem. */
+  static readFile(path: string): { policy: RbacPolicy; problems: string[] } {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
     } catch (e) {
-      throw new RbacFileError(`cannot read AUTH_RBAC_FILE ${path}: ${(e as Error).message}`);
+      return {
+        policy: new RbacPolicy(),
+        problems: [`cannot read AUTH_RBAC_FILE ${path}: ${(e as Error).message}`],
+      };
     }
-    return RbacPolicy.parse(text, path);
+    return RbacPolicy.read(text, `AUTH_RBAC_FILE ${path}`);
   }
 
   /** Full rights for a group, the way system:masters has them. */
@@ -107,7 +140,8 @@ export class RbacPolicy {
     return p;
   }
 
-  private add(o: unknown, source: string): void {
+  /** Adds one object; returns `Kind namespace/name`, to find objects given twice. */
+  private add(o: unknown, source: string): string {
     if (!isObj(o)) throw new RbacFileError(`${source}: every document must be an object`);
     const kind = str(o.kind);
     const meta = isObj(o.metadata) ? o.metadata : {};
@@ -133,8 +167,10 @@ export class RbacPolicy {
         if (kind === 'Role') {
           if (!namespace) throw new RbacFileError(`${where}: a Role needs metadata.namespace`);
           this.roles.set(`${namespace}/${name}`, rules);
-        } else this.clusterRoles.set(name, rules);
-        return;
+          return `Role ${namespace}/${name}`;
+        }
+        this.clusterRoles.set(name, rules);
+        return `ClusterRole ${name}`;
       }
       case 'RoleBinding':
       case 'ClusterRoleBinding': {
@@ -162,7 +198,7 @@ export class RbacPolicy {
           subjects,
           roleRef: { kind: refKind, name: str(ref.name) },
         });
-        return;
+        return kind === 'RoleBinding' ? `RoleBinding ${namespace}/${name}` : `ClusterRoleBinding ${name}`;
       }
       default:
         throw new RbacFileError(
