@@ -1,0 +1,93 @@
+// The work queue's guarantees, with real timers (short ones).
+import { WorkQueue } from './work-queue';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('work queue', () => {
+  const queues: WorkQueue[] = [];
+  afterEach(async () => {
+    await Promise.all(queues.map((q) => q.stop()));
+    queues.length = 0;
+  });
+  const make = (handle: (k: string) => Promise<void>, errors: string[] = [], workers = 4) => {
+    const q = new WorkQueue(handle, {
+      workers,
+      retryBaseMs: 5,
+      retryMaxMs: 20,
+      onError: (k) => errors.push(k),
+    });
+    queues.push(q);
+    return q;
+  };
+
+  it('handles a key added many times while waiting once', async () => {
+    const seen: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // One worker, busy: the adds of "a" wait in the queue and collapse into one.
+    const q = make(
+      async (k) => {
+        seen.push(k);
+        if (k === 'block') await gate;
+      },
+      [],
+      1,
+    );
+    q.add('block');
+    for (let i = 0; i < 5; i++) q.add('a');
+    await sleep(10);
+    expect(seen).toEqual(['block']);
+    release();
+    await sleep(10);
+    expect(seen).toEqual(['block', 'a']);
+  });
+
+  it('never runs one key twice at once, and runs it again when added meanwhile', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    let runs = 0;
+    const q = make(async () => {
+      running++;
+      runs++;
+      maxRunning = Math.max(maxRunning, running);
+      await sleep(15);
+      running--;
+    });
+    q.add('k');
+    await sleep(2);
+    q.add('k');
+    q.add('k');
+    await sleep(60);
+    expect(runs).toBe(2);
+    expect(maxRunning).toBe(1);
+  });
+
+  it('keeps the earliest of two delayed adds', async () => {
+    const at: number[] = [];
+    const start = Date.now();
+    const q = make(async () => {
+      at.push(Date.now() - start);
+    });
+    q.add('k', 200);
+    q.add('k', 20);
+    await sleep(80);
+    expect(at).toHaveLength(1);
+    expect(at[0]).toBeLessThan(80);
+    q.add('k', 10);
+    q.add('k', 100);
+    await sleep(50);
+    expect(at).toHaveLength(2);
+  });
+
+  it('retries a failing key with back-off until it succeeds', async () => {
+    const errors: string[] = [];
+    let tries = 0;
+    const q = make(async () => {
+      if (++tries < 3) throw new Error('conflict');
+    }, errors);
+    q.add('k');
+    await sleep(60);
+    expect(tries).toBe(3);
+    expect(errors).toEqual(['k', 'k']);
+  });
+});
