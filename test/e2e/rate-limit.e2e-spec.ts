@@ -317,6 +317,26 @@ describe('rate limits shared through Redis (two replicas)', () => {
     expectTooManyRequests(await hb.get(`${JOBS}/name/x`).set(bearer(TOKENS.bob)));
   });
 
+  it("lets a replica see another's failures within a second, and its own at once", async () => {
+    const a = await startGateway(limits(1000, 2, { REDIS_URL: redis.url }));
+    gateways.push(a);
+    const b = await startGateway(limits(1000, 2, { REDIS_URL: redis.url }));
+    gateways.push(b);
+    const [ha, hb] = [request(a.app.getHttpServer()), request(b.app.getHttpServer())];
+    // B asks Redis about this address and keeps the answer for a second.
+    await hb.get(`${JOBS}/name/x`).set(bearer(TOKENS.bob)).expect(404);
+    await ha.get(`${JOBS}/name/x`).set(bearer('guess-1')).expect(401);
+    await ha.get(`${JOBS}/name/x`).set(bearer('guess-2')).expect(401);
+    expectTooManyRequests(await ha.get(`${JOBS}/name/x`).set(bearer(TOKENS.bob)));
+    const start = Date.now();
+    await until(
+      'replica B to refuse the address',
+      async () => (await hb.get(`${JOBS}/name/x`).set(bearer(TOKENS.bob))).status === 429,
+      5000,
+    );
+    expect(Date.now() - start).toBeLessThan(1500);
+  });
+
   it('refuses to start when REDIS_URL does not answer, naming where it looked', async () => {
     const nobody = await freePort();
     await expect(startGateway(limits(4, 2, { REDIS_URL: `redis://127.0.0.1:${nobody}` }))).rejects.toThrow(

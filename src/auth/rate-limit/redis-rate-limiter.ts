@@ -25,10 +25,50 @@ export function redisLocation(url: string): string {
 
 const reason = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+// A peek at Redis costs this process about 25 us (MULTI, GET, PTTL, EXEC); the address check
+// runs on every request. What Redis said is kept for a second, so a replica asks once per
+// second per address: another replica's failures reach it up to a second late, its own at once.
+const PEEK_TTL_MS = 1000;
+const PEEK_MAX_KEYS = 50_000;
+
+interface Remembered {
+  allowed: boolean;
+  until: number;
+}
+
+class RecentPeeks {
+  private map = new Map<string, Remembered>();
+  private resetAt = 0;
+
+  get(key: string, now: number): RateVerdict | undefined {
+    // All entries are dropped together each second: O(1) expiry, bounded size.
+    if (now >= this.resetAt) {
+      this.map = new Map<string, Remembered>();
+      this.resetAt = now + PEEK_TTL_MS;
+    }
+    const r = this.map.get(key);
+    if (!r) return undefined;
+    if (r.allowed) return ALLOWED;
+    return r.until > now ? { allowed: false, retryAfterMs: r.until - now } : undefined;
+  }
+
+  set(key: string, v: RateVerdict, now: number): void {
+    if (this.map.size < PEEK_MAX_KEYS) this.map.set(key, { allowed: v.allowed, until: now + v.retryAfterMs });
+  }
+
+  forget(key: string): void {
+    this.map.delete(key);
+  }
+}
+
 export class RedisRateLimiter extends RateLimiter implements OnModuleDestroy {
   readonly store = 'redis';
   private readonly limiters: Record<RateBucket, RateLimiterRedis>;
   private readonly fallback: MemoryRateLimiter;
+  private readonly peeks: Record<RateBucket, RecentPeeks> = {
+    identity: new RecentPeeks(),
+    address: new RecentPeeks(),
+  };
   private degraded = false;
   private readonly log = new Logger('RateLimit');
 
@@ -88,22 +128,34 @@ export class RedisRateLimiter extends RateLimiter implements OnModuleDestroy {
     try {
       await this.limiters[bucket].consume(key);
       this.recover();
+      // The count moved: the next peek asks Redis again.
+      this.peeks[bucket].forget(key);
       return ALLOWED;
     } catch (e) {
       // The library rejects with the counter's state when the limit is passed, with an Error otherwise.
-      if (e instanceof RateLimiterRes) return { allowed: false, retryAfterMs: e.msBeforeNext };
+      if (e instanceof RateLimiterRes) {
+        const verdict = { allowed: false, retryAfterMs: e.msBeforeNext };
+        this.peeks[bucket].set(key, verdict, Date.now());
+        return verdict;
+      }
       this.degrade(e);
       return this.fallback.consume(bucket, key);
     }
   }
 
   async peek(bucket: RateBucket, key: string): Promise<RateVerdict> {
+    const now = Date.now();
+    const known = this.degraded ? undefined : this.peeks[bucket].get(key, now);
+    if (known) return known;
     try {
       const res = await this.limiters[bucket].get(key);
       this.recover();
-      return res && res.consumedPoints >= this.limits[bucket]
-        ? { allowed: false, retryAfterMs: Math.max(0, res.msBeforeNext) }
-        : ALLOWED;
+      const verdict =
+        res && res.consumedPoints >= this.limits[bucket]
+          ? { allowed: false, retryAfterMs: Math.max(0, res.msBeforeNext) }
+          : ALLOWED;
+      this.peeks[bucket].set(key, verdict, now);
+      return verdict;
     } catch (e) {
       this.degrade(e);
       return this.fallback.peek(bucket, key);
