@@ -65,8 +65,9 @@ describe('work queue', () => {
   it('keeps the earliest of two delayed adds', async () => {
     const at: number[] = [];
     const start = Date.now();
-    const q = make(async () => {
+    const q = make(() => {
       at.push(Date.now() - start);
+      return Promise.resolve();
     });
     q.add('k', 200);
     q.add('k', 20);
@@ -82,9 +83,7 @@ describe('work queue', () => {
   it('retries a failing key with back-off until it succeeds', async () => {
     const errors: string[] = [];
     let tries = 0;
-    const q = make(async () => {
-      if (++tries < 3) throw new Error('conflict');
-    }, errors);
+    const q = make(() => (++tries < 3 ? Promise.reject(new Error('conflict')) : Promise.resolve()), errors);
     q.add('k');
     await sleep(60);
     expect(tries).toBe(3);
