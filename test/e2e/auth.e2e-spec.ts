@@ -420,12 +420,19 @@ describe('the dev default, rate limits, security headers and CORS', () => {
       const http = request(gw.app.getHttpServer());
       for (let i = 0; i < 3; i++)
         await http.get('/api/v1/_raw/job/namespace/team-a/name/x').set(bearer(TOKENS.bob)).expect(404);
+      // The budget is the identity's, across routes: the fourth request, a DELETE, is refused.
       const limited = await http
-        .get('/api/v1/_raw/job/namespace/team-a/name/x')
+        .delete('/api/v1/_raw/job/namespace/team-a/name/x')
         .set(bearer(TOKENS.bob))
         .expect(429);
-      expect(limited.body).toMatchObject({ kind: 'Status', reason: 'TooManyRequests', code: 429 });
+      expect(limited.body).toMatchObject({
+        kind: 'Status',
+        message: 'Too many requests, please try again later.',
+        reason: 'TooManyRequests',
+        code: 429,
+      });
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.body.details.retryAfterSeconds).toBe(Number(limited.headers['retry-after']));
       // Another identity has its own budget; probes are never limited.
       await http.get('/api/v1/_raw/job/namespace/team-a/name/x').set(bearer(TOKENS.alice)).expect(404);
       for (let i = 0; i < 5; i++) await http.get('/healthz').expect(200);
