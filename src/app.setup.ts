@@ -1,14 +1,21 @@
 // Builds the HTTP application; main.ts and the e2e tests both start it from here, so
 // what is tested is what runs.
 import type { Writable } from 'node:stream';
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { AuthConfig, authConfig } from './auth/auth.config';
+import { checkAuthFiles } from './auth/auth.module';
+import { k8sConfig } from './k8s/k8s.config';
+import { appConfig } from './common/config/app.config';
 import { BODY_TYPES } from './common/body/parse-body';
-import { GatewayConfig } from './gateway.config';
 import { documentJobBodies } from './job/job.openapi';
+import { MAX_PARAM_LENGTH, onClientError, onRouterError } from './common/http/protocol-errors';
+import { RouteMethods } from './common/http/route-methods';
+import { SECURITY_HEADERS } from './common/http/security-headers';
+import { firstInvalidUtf8 } from './common/http/utf8';
+import { errors } from './k8s/status';
 
 export interface AppOptions {
   /** Where Fastify's request log goes (tests capture it); stdout by default. */
@@ -23,11 +30,11 @@ const REDACT = [
   'headers.authorization',
 ];
 
-export async function createApp(
-  gateway: GatewayConfig,
-  options: AppOptions = {},
-): Promise<NestFastifyApplication> {
-  const config = gateway.app;
+export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
+  // Every setting is checked before anything starts, so a bad value fails fast and alone.
+  const config = appConfig();
+  k8sConfig();
+  checkAuthFiles(authConfig());
   const logger =
     config.logLevel === 'silent'
       ? false
@@ -36,8 +43,15 @@ export async function createApp(
           redact: { paths: REDACT, censor: '[REDACTED]' },
           ...(options.logStream ? { stream: options.logStream } : {}),
         };
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false, logger });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(gateway), adapter, {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: false,
+    logger,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: onRouterError,
+    clientErrorHandler: onClientError,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bodyParser: false,
     abortOnError: false,
     logger: config.logLevel === 'silent' ? false : undefined,
@@ -46,9 +60,33 @@ export async function createApp(
   // Bodies stay text: YAML and JSON are parsed by the service, which keeps line numbers.
   fastify.addContentTypeParser(
     BODY_TYPES,
-    { parseAs: 'string', bodyLimit: config.bodyLimitBytes },
+    { parseAs: 'buffer', bodyLimit: config.bodyLimitBytes },
+    (_req, body: Buffer, done) => {
+      const bad = firstInvalidUtf8(body);
+      if (bad < 0) return done(null, body.toString('utf8'));
+      const before = body.subarray(0, bad).toString('utf8');
+      const line = before.split('\n').length;
+      const column = before.length - before.lastIndexOf('\n');
+      done(
+        errors.badRequest(`the body is not valid UTF-8: byte ${bad} (line ${line}, column ${column})`, [
+          { reason: 'FieldValueInvalid', message: 'not valid UTF-8', field: '', line, column },
+        ]),
+      );
+    },
+  );
+  // Any other type is read too (within the limit), so that authentication answers before
+  // the handler says which types it takes.
+  fastify.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: config.bodyLimitBytes },
     (_req, body, done) => done(null, body),
   );
+  const routes = app.get(RouteMethods);
+  fastify.addHook('onRoute', (route) => routes.record(route.method, route.url));
+  fastify.addHook('onRequest', (_req, reply, done) => {
+    void reply.headers(SECURITY_HEADERS);
+    done();
+  });
   app.enableShutdownHooks();
   // On shutdown (SIGTERM), requests in flight finish and their connections then close,
   // instead of idling until the keep-alive timeout holds the exit back.
@@ -62,22 +100,7 @@ export async function createApp(
     if (closing) void reply.header('Connection', 'close');
     done(null, payload);
   });
-  // Swagger UI needs inline script and style; everything else is same-origin only.
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        // The gateway is often reached over plain HTTP (npm start, a cluster Service): upgrading
-        // Swagger UI's own assets to https would leave the page blank there.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
-  const auth = gateway.auth;
+  const auth = app.get<AuthConfig>(authConfig.KEY);
   if (auth.corsOrigins.length)
     app.enableCors({
       origin: auth.corsOrigins,

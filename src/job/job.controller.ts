@@ -1,19 +1,10 @@
 // HTTP only: routes, parameters, Swagger. Each handler hands the request to JobService.
-import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiExcludeEndpoint,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller, RequiresJobs } from '../auth/auth.decorators';
 import type { Caller } from '../auth/user-info';
-import { failureStatus, StatusError } from '../k8s/status';
-import { StatusDto } from '../common/status/status.dto';
+import { StatusDto, statusExample } from '../common/status/status.dto';
 import { warningHeader } from '../k8s/warnings';
 import { CreateJobQueryDto } from './dto/create-job.query.dto';
 import { DeleteJobQueryDto } from './dto/delete-job.query.dto';
@@ -22,27 +13,16 @@ import { SEED_JOB_JSON } from './job.examples';
 import { JobService, RawReply } from './job.service';
 
 const JOB_PATH = 'api/v1/_raw/job/namespace/:namespace';
-const JOB_METHODS = ['GET', 'HEAD', 'DELETE'];
-const COLLECTION_METHODS = ['POST'];
 
 function send(res: FastifyReply, reply: RawReply): void {
   if (reply.warnings.length) void res.header('Warning', [...new Set(reply.warnings)].map(warningHeader));
   void res.status(reply.code).type(reply.contentType).send(reply.body);
 }
 
-function methodNotAllowed(method: string, allowed: string[]): StatusError {
-  return new StatusError(
-    failureStatus(
-      405,
-      'MethodNotAllowed',
-      `${method} is not supported here; allowed: ${allowed.join(', ')}${method === 'PUT' || method === 'PATCH' ? ' (this facade does not edit Jobs)' : ''}`,
-    ),
-    { Allow: allowed.join(', ') },
-  );
-}
-
 const errorResponses = (codes: number[]): MethodDecorator[] =>
-  codes.map((status) => ApiResponse({ status, type: StatusDto, description: ERROR_TEXT[status] }));
+  codes.map((status) =>
+    ApiResponse({ status, type: StatusDto, description: ERROR_TEXT[status], example: statusExample(status) }),
+  );
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Malformed body, namespace mismatch or bad parameter',
@@ -144,34 +124,5 @@ export class JobController {
       res,
       await this.jobs.create(caller, p.namespace, typeof body === 'string' ? body : '', contentType, q),
     );
-  }
-
-  // Anything else on these paths is a 405 with an Allow header, not a 404.
-  @Put('name/:name') @ApiExcludeEndpoint() putJob(@Res() res: FastifyReply): never {
-    throw methodNotAllowed(res.request.method, JOB_METHODS);
-  }
-
-  @Patch('name/:name') @ApiExcludeEndpoint() patchJob(@Res() res: FastifyReply): never {
-    throw methodNotAllowed(res.request.method, JOB_METHODS);
-  }
-
-  @Post('name/:name') @ApiExcludeEndpoint() postJob(@Res() res: FastifyReply): never {
-    throw methodNotAllowed(res.request.method, JOB_METHODS);
-  }
-
-  @Get() @ApiExcludeEndpoint() getCollection(@Res() res: FastifyReply): never {
-    throw methodNotAllowed(res.request.method, COLLECTION_METHODS);
-  }
-
-  @Put() @ApiExcludeEndpoint() putCollection(@Res() res: FastifyReply): never {
-    throw methodNotAllowed(res.request.method, COLLECTION_METHODS);
-  }
-
-  @Patch() @ApiExcludeEndpoint() patchCollection(@Res() res: FastifyReply): never {
-    throw methodNotAllowed(res.request.method, COLLECTION_METHODS);
-  }
-
-  @Delete() @ApiExcludeEndpoint() deleteCollection(@Res() res: FastifyReply): never {
-    throw methodNotAllowed(res.request.method, COLLECTION_METHODS);
   }
 }

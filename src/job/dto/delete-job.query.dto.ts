@@ -18,9 +18,9 @@ export class DeleteJobQueryDto {
   )
   propagationPolicy?: PropagationPolicy;
 
-  @ApiPropertyOptional({ type: Number, minimum: 0, description: 'Grace period for the pods, in seconds' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Grace period for the pods, in seconds' })
   @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
+    typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value,
   )
   @Check('gracePeriodSeconds', (v) => {
     if (isAbsent(v)) return undefined;

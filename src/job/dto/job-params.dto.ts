@@ -4,9 +4,18 @@ import { IsName } from '../../common/validation/k8s-check';
 import { isDNS1123Label } from '../../k8s/validation/names';
 import { jobNameProblems } from './create-job.dto';
 
+// The apiserver's regular expressions (apimachinery validation), anchored for OpenAPI.
+const DNS1123_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const DNS1123_SUBDOMAIN_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
 const NamespaceParam = (): PropertyDecorator =>
   applyDecorators(
-    ApiProperty({ description: 'Namespace (a DNS-1123 label)', example: 'default' }),
+    ApiProperty({
+      description: 'Namespace (a DNS-1123 label)',
+      example: 'default',
+      pattern: DNS1123_LABEL_PATTERN,
+      maxLength: 63,
+    }),
     IsName(isDNS1123Label),
   );
 
@@ -15,6 +24,8 @@ const JobNameParam = (): PropertyDecorator =>
     ApiProperty({
       description: 'Job name (a DNS-1123 subdomain of at most 63 characters)',
       example: 'sleep1',
+      pattern: DNS1123_SUBDOMAIN_PATTERN,
+      maxLength: 63,
     }),
     IsName(jobNameProblems),
   );
