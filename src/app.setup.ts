@@ -5,11 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { AuthConfig, authConfig } from './auth/auth.config';
-import { checkAuthFiles } from './auth/auth.module';
-import { k8sConfig } from './k8s/k8s.config';
-import { appConfig } from './common/config/app.config';
 import { BODY_TYPES } from './common/body/parse-body';
+import { GatewayConfig } from './gateway.config';
 import { documentJobBodies } from './job/job.openapi';
 import { MAX_PARAM_LENGTH, onClientError, onRouterError } from './common/http/protocol-errors';
 import { RouteMethods } from './common/http/route-methods';
@@ -30,11 +27,15 @@ const REDACT = [
   'headers.authorization',
 ];
 
-export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
-  // Every setting is checked before anything starts, so a bad value fails fast and alone.
-  const config = appConfig();
-  k8sConfig();
-  checkAuthFiles(authConfig());
+/**
+ * `gateway` comes from loadConfig, already checked. Nothing listens until `listen` (or
+ * `init`): the embedded fake starts with the application, not while it is built.
+ */
+export async function createApp(
+  gateway: GatewayConfig,
+  options: AppOptions = {},
+): Promise<NestFastifyApplication> {
+  const config = gateway.app;
   const logger =
     config.logLevel === 'silent'
       ? false
@@ -51,7 +52,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
     frameworkErrors: onRouterError,
     clientErrorHandler: onClientError,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(gateway), adapter, {
     bodyParser: false,
     abortOnError: false,
     logger: config.logLevel === 'silent' ? false : undefined,
@@ -100,7 +101,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
     if (closing) void reply.header('Connection', 'close');
     done(null, payload);
   });
-  const auth = app.get<AuthConfig>(authConfig.KEY);
+  const auth = gateway.auth;
   if (auth.corsOrigins.length)
     app.enableCors({
       origin: auth.corsOrigins,
