@@ -10,14 +10,18 @@ import type { ProbeReply, ProbeRequest } from './protocol';
 
 function install(send: (m: ProbeReply) => void): void {
   let accepted = 0;
-  // Every net.Server (http.Server included) announces an accepted socket with this event.
-  type Emit = (this: net.Server, event: string | symbol, ...args: unknown[]) => boolean;
-  const emit = net.Server.prototype.emit as Emit;
-  const counting: Emit = function (event, ...args) {
-    if (event === 'connection') accepted++;
-    return emit.call(this, event, ...args);
+  // Counted by a listener that every server gets as it starts listening: nothing is wrapped
+  // around the request path, so the probe stays out of the profiles it takes.
+  const counted = new WeakSet<net.Server>();
+  const listen = net.Server.prototype.listen as (this: net.Server, ...args: unknown[]) => net.Server;
+  const listenCounting = function (this: net.Server, ...args: unknown[]): net.Server {
+    if (!counted.has(this)) {
+      counted.add(this);
+      this.on('connection', () => accepted++);
+    }
+    return listen.apply(this, args);
   };
-  net.Server.prototype.emit = counting as typeof net.Server.prototype.emit;
+  net.Server.prototype.listen = listenCounting as typeof net.Server.prototype.listen;
 
   let session: Session | undefined;
   const post = (method: string, params?: object): Promise<unknown> =>
