@@ -1,5 +1,7 @@
 // Real: the gateway and real HTTP servers on loopback: the fake apiserver, and small
-// servers that misbehave the ways an apiserver can (down, slow, failing).
+// servers that misbehave the ways an apiserver (or what stands in front of it) can:
+// down, slow, failing, answering HTML, lying in a Status, flooding. Their kubeconfigs
+// name plain http:// servers, as kubectl proxy's do, without insecure-skip-tls-verify.
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -7,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { SEED_JOB_YAML } from '../../src/job/job.examples';
+import { startFakeApiServer } from '../../src/k8s/fake/server';
 import { Gateway, startGateway } from '../support/gateway';
+import { until } from '../support/wait';
 
 const JOB = '/api/v1/_raw/job/namespace/default/name/sleep1';
 
@@ -17,7 +21,7 @@ function kubeconfigFor(server: string): string {
     file,
     `apiVersion: v1
 kind: Config
-clusters: [{name: c, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]
+clusters: [{name: c, cluster: {server: "${server}"}}]
 users: [{name: u, user: {token: t}}]
 contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
@@ -249,4 +253,198 @@ describe('the upstream connection', () => {
     );
     await expect(startGateway({ K8S_BACKEND: 'clutser' })).rejects.toThrow(/K8S_BACKEND/);
   });
+
+  it('serves a cluster whose kubeconfig names a plain http:// server, as kubectl does', async () => {
+    const fake = await startFakeApiServer();
+    const gw = await gatewayOn(fake.url);
+    try {
+      const http = request(gw.app.getHttpServer());
+      await http
+        .post('/api/v1/_raw/job/namespace/default')
+        .set(TOKEN)
+        .set('Content-Type', 'application/yaml')
+        .send(SEED_JOB_YAML)
+        .expect(201);
+      const res = await http.get(JOB).set(TOKEN).expect(200);
+      expect(res.body).toMatchObject({ kind: 'Job', metadata: { name: 'sleep1', namespace: 'default' } });
+      expect(fake.audit[fake.audit.length - 1]).toMatchObject({ method: 'GET', bearerToken: 'caller-token' });
+    } finally {
+      await gw.close();
+      await fake.close();
+    }
+  });
+
+  it('leaves nothing listening when the embedded fake cannot start', async () => {
+    const { server, url } = await listen(() => undefined);
+    const servers = (): number =>
+      process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+    const before = servers();
+    try {
+      await expect(startGateway({ FAKE_APISERVER_PORT: new URL(url).port })).rejects.toThrow(/EADDRINUSE/);
+      // Node releases a listener that failed to bind on its next turn.
+      await until('the failed listener to be released', () => servers() === before, 2000);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('upstream answers, taken for what they are', () => {
+  const status = (code: unknown, reason: string, message: string) => ({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    details: { name: 'x', group: 'batch', kind: 'jobs' },
+    code,
+  });
+  let upstream: { server: Server; url: string };
+  let gw: Gateway;
+  let http: ReturnType<typeof request>;
+  let hugeWritten = 0;
+  let hugeClosedEarly = false;
+  const LIMIT = 1024 * 1024;
+
+  beforeAll(async () => {
+    upstream = await listen((req, res) => {
+      const name = /\/jobs\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '';
+      const json = (code: number, body: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(code, { 'Content-Type': 'application/json', ...headers });
+        res.end(JSON.stringify(body));
+      };
+      switch (name) {
+        case 'html':
+          res.writeHead(200, { 'Content-Type': 'text/html' });
+          res.end('<html><body>Please sign in to the corporate proxy</body></html>');
+          return;
+        case 'mislabelled':
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end('<html><body>not JSON</body></html>');
+          return;
+        case 'code-mismatch':
+          return json(404, status(200, 'NotFound', 'jobs.batch "x" not found'));
+        case 'code-not-a-number':
+          return json(409, status('Conflict', 'AlreadyExists', 'jobs.batch "x" already exists'));
+        case 'busy':
+          return json(429, status(429, 'TooManyRequests', 'too many requests'), { 'Retry-After': '7' });
+        case 'unavailable':
+          return json(503, status(503, 'ServiceUnavailable', 'the server is shutting down'), {
+            'Retry-After': '12',
+          });
+        case 'lb-unavailable':
+          res.writeHead(503, { 'Content-Type': 'text/html', 'Retry-After': '30' });
+          res.end('<html>503 Service Temporarily Unavailable</html>');
+          return;
+        case 'huge': {
+          // Chunked, no Content-Length: the gateway must count as it reads.
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          const chunk = Buffer.alloc(64 * 1024, 0x20);
+          res.on('close', () => (hugeClosedEarly = !res.writableFinished));
+          const pump = (): void => {
+            while (hugeWritten < 100 * 1024 * 1024 && !res.destroyed) {
+              hugeWritten += chunk.length;
+              if (!res.write(chunk)) return void res.once('drain', pump);
+            }
+            res.end();
+          };
+          res.write('{"kind":"Job","pad":"');
+          pump();
+          return;
+        }
+        case 'declared-huge':
+          res.writeHead(200, {
+            'Content-Type': 'application/json',
+            'Content-Length': String(50 * 1024 * 1024),
+          });
+          res.write('{"kind":"Job"');
+          return;
+        default:
+          return json(200, { kind: 'Job', apiVersion: 'batch/v1', metadata: { name } });
+      }
+    });
+    gw = await gatewayOn(upstream.url, { K8S_MAX_RESPONSE_BYTES: String(LIMIT) });
+    http = request(gw.app.getHttpServer());
+  });
+  afterAll(async () => {
+    await gw.close();
+    upstream.server.closeAllConnections();
+    await new Promise((r) => upstream.server.close(r));
+  });
+
+  const get = (name: string, accept = 'application/json') =>
+    http.get(`/api/v1/_raw/job/namespace/default/name/${name}`).set(TOKEN).set('Accept', accept);
+
+  it.each(['application/json', 'application/yaml'])(
+    'answers 502 when a 200 is HTML, not the JSON that was asked for (Accept %s)',
+    async (accept) => {
+      const res = await get('html', accept).expect(502);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.body).toEqual({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'the Kubernetes apiserver answered HTTP 200 with "text/html", not a JSON object',
+        reason: 'InternalError',
+        code: 502,
+      });
+    },
+  );
+
+  it('answers 502 when a 200 labelled JSON is not', async () => {
+    const res = await get('mislabelled').expect(502);
+    expect(res.body.message).toBe(
+      'the Kubernetes apiserver answered HTTP 200 with "application/json", not a JSON object',
+    );
+  });
+
+  it('lets the HTTP code win over the code a Status claims', async () => {
+    const res = await get('code-mismatch').expect(404);
+    expect(res.body).toEqual({ ...status(404, 'NotFound', 'jobs.batch "x" not found') });
+  });
+
+  it('answers a Status whose code is not a number with the HTTP code, not a 500', async () => {
+    const res = await get('code-not-a-number').expect(409);
+    expect(res.body).toEqual(status(409, 'AlreadyExists', 'jobs.batch "x" already exists'));
+  });
+
+  it.each([
+    ['busy', 429, '7', 'TooManyRequests'],
+    ['unavailable', 503, '12', 'ServiceUnavailable'],
+  ])("passes the apiserver's Retry-After on (%s: %d)", async (name, code, retryAfter, reason) => {
+    const res = await get(name).expect(code);
+    expect(res.headers['retry-after']).toBe(retryAfter);
+    expect(res.body).toMatchObject({ kind: 'Status', reason, code });
+  });
+
+  it('answers 503 with its Retry-After when what stands before the apiserver is unavailable', async () => {
+    const res = await get('lb-unavailable').expect(503);
+    expect(res.headers['retry-after']).toBe('30');
+    expect(res.body).toMatchObject({
+      reason: 'ServiceUnavailable',
+      message:
+        'the Kubernetes apiserver is unavailable (HTTP 503): <html>503 Service Temporarily Unavailable</html>',
+      code: 503,
+    });
+  });
+
+  it.each(['huge', 'declared-huge'])(
+    'answers 502 for an answer past K8S_MAX_RESPONSE_BYTES, without reading it whole (%s)',
+    async (name) => {
+      const res = await get(name).expect(502);
+      expect(res.body).toMatchObject({
+        reason: 'InternalError',
+        message: `the Kubernetes apiserver's answer is larger than the gateway's limit of ${LIMIT} bytes (K8S_MAX_RESPONSE_BYTES)`,
+        code: 502,
+      });
+      if (name === 'huge') {
+        await until('the huge answer to be cut off', () => hugeClosedEarly, 5000);
+        expect(hugeWritten).toBeLessThan(50 * 1024 * 1024);
+      }
+      // The gateway still answers.
+      await get('fine').expect(200);
+    },
+  );
 });
