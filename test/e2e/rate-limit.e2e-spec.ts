@@ -7,6 +7,7 @@ import { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import request, { Response } from 'supertest';
 import { RateLimiter } from '../../src/auth/rate-limit/rate-limiter';
@@ -49,6 +50,18 @@ const AUTH = writeAuthFiles(
 const JOBS = '/api/v1/_raw/job/namespace/default';
 const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
 const yaml = (name: string): string => SEED_JOB_YAML.replace(/sleep1/g, name);
+
+/** What the gateways logged as their rate-limit store at start-up. */
+function startupLines(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const spy = jest.spyOn(Logger.prototype, 'log').mockImplementation(function (
+    this: Logger,
+    message: unknown,
+  ) {
+    if (typeof message === 'string' && message.startsWith('rate limits:')) lines.push(message);
+  });
+  return { lines, restore: () => spy.mockRestore() };
+}
 
 /** Token-file auth with the given limits (identity per minute, failures per address per minute). */
 const limits = (
@@ -99,8 +112,16 @@ describe('rate limits in memory (one replica)', () => {
   });
 
   it('counts one identity across GET, POST and DELETE, and answers 429 as the apiserver would', async () => {
-    gw = await startGateway(limits(4, 100));
+    const log = startupLines();
+    try {
+      gw = await startGateway(limits(4, 100));
+    } finally {
+      log.restore();
+    }
     expect(gw.app.get(RateLimiter).store).toBe('memory');
+    expect(log.lines).toEqual([
+      'rate limits: 4 requests per identity and 100 failed requests per client address per minute, counted in memory, per replica (set REDIS_URL to share them between replicas)',
+    ]);
     const http = request(gw.app.getHttpServer());
     const as = bearer(TOKENS.alice);
     await http.post(JOBS).set(as).set('Content-Type', 'application/yaml').send(yaml('one')).expect(201);
@@ -173,6 +194,14 @@ describe('rate limits in memory (one replica)', () => {
     await http.get(`${JOBS}/name/x`).set(bearer(TOKENS.bob)).expect(404);
   });
 
+  it('counts each client address as one caller when authentication is off', async () => {
+    gw = await startGateway({ AUTH_MODE: 'none', RATE_LIMIT_PER_MINUTE: '2' });
+    const http = request(gw.app.getHttpServer());
+    await http.get(`${JOBS}/name/x`).expect(404);
+    await http.delete(`${JOBS}/name/x`).expect(404);
+    expectTooManyRequests(await http.get(`${JOBS}/name/x`));
+  });
+
   it('refuses a limit that is not a positive number, at start-up', async () => {
     await expect(startGateway(limits(100, 0))).rejects.toThrow(/RATE_LIMIT_FAILURES_PER_MINUTE/);
     await expect(startGateway({ ...AUTH, REDIS_URL: 'http://127.0.0.1:6379' })).rejects.toThrow(/REDIS_URL/);
@@ -229,7 +258,7 @@ async function refusingFront(
 describe('rate limits in passthrough', () => {
   it('gives a stream of new tokens from one address no fresh budget: the apiserver 401s count per address', async () => {
     const fake = await startFakeApiServer();
-    const front = await refusingFront(fake, ['gateway-sa-token', 'good-token']);
+    const front = await refusingFront(fake, ['gateway-sa-token', 'good-token', 'other-good-token']);
     const dir = mkdtempSync(join(tmpdir(), 'rate-pass-'));
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(
@@ -246,12 +275,16 @@ current-context: x
       K8S_BACKEND: 'cluster',
       KUBECONFIG: kubeconfig,
       AUTH_MODE: 'passthrough',
-      RATE_LIMIT_PER_MINUTE: '100',
+      RATE_LIMIT_PER_MINUTE: '2',
       RATE_LIMIT_FAILURES_PER_MINUTE: '3',
     });
     try {
       const http = request(gw.app.getHttpServer());
+      // Each token is an identity with its own budget; a 429 for it is no failure.
       await http.get(`${JOBS}/name/x`).set(bearer('good-token')).expect(404);
+      await http.get(`${JOBS}/name/x`).set(bearer('good-token')).expect(404);
+      expectTooManyRequests(await http.get(`${JOBS}/name/x`).set(bearer('good-token')));
+      await http.get(`${JOBS}/name/x`).set(bearer('other-good-token')).expect(404);
       for (let i = 0; i < 3; i++)
         await http
           .get(`${JOBS}/name/x`)
@@ -279,6 +312,7 @@ describe('rate limits shared through Redis (two replicas)', () => {
     inspect = new Redis(redis.url, { disconnectTimeout: 100 });
   });
   afterEach(async () => {
+    jest.restoreAllMocks();
     for (const gw of gateways.splice(0)) await gw.close();
     await inspect.flushall();
   });
@@ -288,11 +322,20 @@ describe('rate limits shared through Redis (two replicas)', () => {
   });
 
   it('gives two gateways on one Redis one budget per identity and one per address', async () => {
-    const a = await startGateway(limits(4, 2, { REDIS_URL: redis.url }));
-    gateways.push(a);
-    const b = await startGateway(limits(4, 2, { REDIS_URL: redis.url }));
-    gateways.push(b);
+    const log = startupLines();
+    try {
+      gateways.push(await startGateway(limits(4, 2, { REDIS_URL: redis.url })));
+      gateways.push(await startGateway(limits(4, 2, { REDIS_URL: redis.url })));
+    } finally {
+      log.restore();
+    }
+    const [a, b] = gateways;
     expect(a.app.get(RateLimiter).store).toBe('redis');
+    expect(log.lines).toEqual(
+      Array(2).fill(
+        `rate limits: 4 requests per identity and 2 failed requests per client address per minute, counted in Redis at redis://127.0.0.1:${redis.port}, shared by every replica`,
+      ),
+    );
     const [ha, hb] = [request(a.app.getHttpServer()), request(b.app.getHttpServer())];
     const as = bearer(TOKENS.alice);
     for (const http of [ha, hb, ha, hb]) await http.get(`${JOBS}/name/x`).set(as).expect(404);
@@ -349,6 +392,14 @@ describe('rate limits shared through Redis (two replicas)', () => {
     gateways.push(gw);
     const http = request(gw.app.getHttpServer());
     await http.get(`${JOBS}/name/x`).set(bearer(TOKENS.bob)).expect(404);
+    const said: string[] = [];
+    const record = function (this: Logger, message: unknown): void {
+      if (typeof message === 'string' && message.startsWith('Redis at')) said.push(message);
+    };
+    const spies = [
+      jest.spyOn(Logger.prototype, 'warn').mockImplementation(record),
+      jest.spyOn(Logger.prototype, 'log').mockImplementation(record),
+    ];
     await redis.stop();
     try {
       // No 500 and no refusal for lack of a store: this replica counts alone meanwhile.
@@ -369,6 +420,15 @@ describe('rate limits shared through Redis (two replicas)', () => {
         return (await inspect.exists('job-gateway:rate:identity:user:bob')) === 1;
       },
       15_000,
+    );
+    spies.forEach((s) => s.mockRestore());
+    // Said once when it went, once when it came back, not per request.
+    expect(said).toHaveLength(2);
+    expect(said[0]).toMatch(
+      /^Redis at redis:\/\/127\.0\.0\.1:\d+ does not answer \(.+\): rate limits are counted in this replica's memory until it does$/,
+    );
+    expect(said[1]).toMatch(
+      /^Redis at redis:\/\/127\.0\.0\.1:\d+ answers again: rate limits are shared by every replica$/,
     );
   });
 });
