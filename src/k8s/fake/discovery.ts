@@ -60,17 +60,16 @@ export function apiResourceList(gv: string, strategies: ResourceStrategy[]): Jso
     if (s.info.storageVersionHash) r.storageVersionHash = s.info.storageVersionHash;
     resources.push(r);
     // kubernetes-client/javascript picks the first resource of a kind: the main one comes first.
-    const subs: [string, { verbs: string[]; kind: string; group?: string; version?: string }][] = [
+    const subs: [string, { verbs: string[]; kind: string }][] = [
       ...Object.entries(s.subresources ?? {}).map(
         ([n, sub]) =>
           [n, { verbs: sub.verbs, kind: s.info.kind }] as [string, { verbs: string[]; kind: string }],
       ),
       ...Object.entries(s.streams ?? {}).map(
-        ([n, st]) =>
-          [n, { verbs: ['get'], kind: st.kind, group: st.group, version: st.version }] as [
-            string,
-            { verbs: string[]; kind: string; group: string; version: string },
-          ],
+        ([n, st]) => [n, { verbs: ['get'], kind: st.kind }] as [string, { verbs: string[]; kind: string }],
+      ),
+      ...Object.entries(s.actions ?? {}).map(
+        ([n, a]) => [n, { verbs: a.verbs, kind: a.kind }] as [string, { verbs: string[]; kind: string }],
       ),
     ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [n, sub] of subs)
@@ -78,7 +77,6 @@ export function apiResourceList(gv: string, strategies: ResourceStrategy[]): Jso
         name: `${s.info.resource}/${n}`,
         singularName: '',
         namespaced: s.info.namespaced,
-        ...(sub.group !== undefined ? { group: sub.group, version: sub.version } : {}),
         kind: sub.kind,
         verbs: sub.verbs,
       });
@@ -117,6 +115,7 @@ const BATCH_TYPES = new Set([
 ]);
 
 function componentName(typeName: string): string {
+  if (typeName.startsWith('EventsV1')) return `io.k8s.api.events.v1.${typeName.slice('EventsV1'.length)}`;
   const short = typeName.replace(/^(Core)?V1/, '');
   if (META_TYPES.has(short)) return `io.k8s.apimachinery.pkg.apis.meta.v1.${short}`;
   if (BATCH_TYPES.has(short)) return `io.k8s.api.batch.v1.${short}`;

@@ -39,6 +39,12 @@ export function resolve(path: string): Route | undefined {
   const strategy = strategies.find((s) => s.info.resource === resource);
   if (!strategy || extra.length) return undefined;
   if (namespace && !strategy.info.namespaced) return undefined;
-  if (sub && !own(strategy.subresources ?? {}, sub) && !own(strategy.streams ?? {}, sub)) return undefined;
+  if (
+    sub &&
+    !own(strategy.subresources ?? {}, sub) &&
+    !own(strategy.streams ?? {}, sub) &&
+    !own(strategy.actions ?? {}, sub)
+  )
+    return undefined;
   return { strategy, namespace, name, subresource: sub, watchPath };
 }

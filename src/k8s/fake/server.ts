@@ -21,6 +21,9 @@ import { methodNotAllowed, serveResource, StreamEndpoint } from './endpoints/res
 import { PodLogs } from './pod-logs';
 import { GenericStore, nowRFC3339 } from './registry/generic-store';
 import { namespaceStrategy } from './registry/namespace.strategy';
+import { FAKE_NODE_NAME, fakeNode, nodeStrategy } from './registry/node.strategy';
+import { PodAdmission } from './admission/pod-admission';
+import { podLogEndpoint } from './endpoints/log';
 import { allStrategies, GROUPS } from './registry/resources';
 import { groupVersion, ResourceStrategy } from './registry/strategy';
 import { startGarbageCollector } from './controllers/garbage-collector';
@@ -75,7 +78,11 @@ export class FakeApiServerApp {
   private readonly openapi: Record<string, { doc: Json; hash: string }>;
 
   constructor() {
-    this.registry = new GenericStore(this.store, new AdmissionChain([new NamespaceLifecycle(this.store)]));
+    this.registry = new GenericStore(
+      this.store,
+      new AdmissionChain([new NamespaceLifecycle(this.store), new PodAdmission()]),
+    );
+    this.streams['pods/log'] = podLogEndpoint(this.registry, this.logs);
     this.client = new InProcessClient(this.registry);
     const now = nowRFC3339();
     for (const name of IMMORTAL_NAMESPACES) {
@@ -87,6 +94,12 @@ export class FakeApiServerApp {
       meta.creationTimestamp = now;
       this.store.create('namespaces', '', name, namespaceStrategy.order(ns));
     }
+    // The node registers itself as its kubelet would.
+    const node = fakeNode(now);
+    const nodeMeta = node.metadata as Json;
+    nodeMeta.uid = crypto.randomUUID();
+    nodeMeta.creationTimestamp = now;
+    this.store.create('nodes', '', FAKE_NODE_NAME, nodeStrategy.order(node));
     const doc = (gv: string, s: ResourceStrategy[]): { doc: Json; hash: string } => {
       const d = openApiV3Document(gv, s);
       return {
@@ -94,7 +107,12 @@ export class FakeApiServerApp {
         hash: createHash('sha512').update(JSON.stringify(d)).digest('hex').slice(0, 128).toUpperCase(),
       };
     };
-    this.openapi = { 'apis/batch/v1': doc('batch/v1', GROUPS.batch), 'api/v1': doc('v1', GROUPS['']) };
+    this.openapi = Object.fromEntries(
+      Object.entries(GROUPS).map(([g, list]) => [
+        g ? `apis/${g}/v1` : 'api/v1',
+        doc(g ? `${g}/v1` : 'v1', list),
+      ]),
+    );
   }
 
   setAddress(address: string): void {

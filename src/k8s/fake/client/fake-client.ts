@@ -103,7 +103,7 @@ export class InProcessClient implements FakeClient {
   ): RestRequest {
     const strategy = strategyFor(ref.group, ref.version, ref.resource);
     if (!strategy) throw errors.notFound({ group: ref.group, resource: ref.resource }, name || ref.resource);
-    if (subresource && !strategy.subresources?.[subresource])
+    if (subresource && !strategy.subresources?.[subresource] && !strategy.actions?.[subresource])
       throw errors.badRequest(`no subresource ${subresource}`);
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, v);
@@ -147,7 +147,17 @@ export class InProcessClient implements FakeClient {
     obj: Json,
     opts: { fieldManager?: string; subresource?: string } = {},
   ): Promise<Json> {
-    const r = this.request(ref, namespace, '', this.manager(opts), obj, 'application/json', opts.subresource);
+    // A POST to a subresource (pods/binding) names the object in the body.
+    const name = opts.subresource ? str((obj.metadata as Json | undefined)?.name) : '';
+    const r = this.request(
+      ref,
+      namespace,
+      name,
+      this.manager(opts),
+      obj,
+      'application/json',
+      opts.subresource,
+    );
     return (await createObject(this.registry, r)).body as Json;
   }
 
@@ -229,7 +239,7 @@ export class InProcessClient implements FakeClient {
     if (resourceVersion === '' || resourceVersion === '0') {
       from = this.registry.store.currentRevision;
       for (const o of this.registry.store.list(resource, strategy.info.namespaced ? namespace : undefined))
-        deliver({ type: 'ADDED', object: o });
+        deliver({ type: 'ADDED', object: this.registry.view(strategy, o) });
     } else {
       from = Number(resourceVersion);
       if (!Number.isInteger(from) || from < 0)
@@ -238,7 +248,8 @@ export class InProcessClient implements FakeClient {
     let stop: () => void;
     try {
       stop = this.registry.store.watch(from, (e: StoreEvent) => {
-        if (e.resource === resource && inScope(e.object)) deliver({ type: e.type, object: e.object });
+        if (e.resource === resource && inScope(e.object))
+          deliver({ type: e.type, object: this.registry.view(strategy, e.object) });
       });
     } catch (e) {
       if (e instanceof TooOldResourceVersionError) throw errors.expired(e.message);

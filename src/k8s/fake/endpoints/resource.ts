@@ -61,7 +61,8 @@ export async function serveResource(
   const includeObject = url.searchParams.get('includeObject');
   const isCollection = !name;
   const verbs = subresource ? (strategy.subresources?.[subresource]?.verbs ?? []) : strategy.info.verbs;
-  if (subresource && !['GET', 'PUT', 'PATCH'].includes(method)) throw methodNotAllowed();
+  if (subresource && !['GET', 'PUT', 'PATCH', 'POST'].includes(method)) throw methodNotAllowed();
+  if (subresource && method !== 'POST' && !strategy.subresources?.[subresource]) throw methodNotAllowed();
   switch (method) {
     case 'GET':
     case 'HEAD': {
@@ -92,9 +93,11 @@ export async function serveResource(
         body: toTable(strategy, [obj], includeObject, String((obj.metadata as Json).resourceVersion)),
       });
     }
-    case 'POST':
-      if (!isCollection || subresource) throw methodNotAllowed();
+    case 'POST': {
+      const action = subresource ? strategy.actions?.[subresource] : undefined;
+      if (subresource ? !action || isCollection : !isCollection) throw methodNotAllowed();
       return reply(await createObject(reg, r));
+    }
     case 'PUT':
       if (isCollection) throw methodNotAllowed();
       return reply(await updateObject(reg, r));

@@ -20,6 +20,8 @@ export function toTable(
     columnDefinitions: s.tableColumns,
     rows: objects.map((o) => {
       const row: Json = { cells: s.tableRow(o, now) };
+      const conditions = s.tableRowConditions?.(o);
+      if (conditions) row.conditions = conditions;
       if (mode === 'Object') row.object = o;
       else if (mode === 'Metadata')
         row.object = {

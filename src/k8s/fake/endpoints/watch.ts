@@ -66,8 +66,13 @@ export function watchObjects(
   const initial = !rvParam || rvParam === '0' || lo.sendInitialEvents === true;
   let from = initial ? store.currentRevision : Number(rvParam);
   if (lo.sendInitialEvents === true && rvParam && rvParam !== '0') from = Math.max(Number(rvParam), 0);
-  const onEvent = (e: StoreEvent): void => {
-    if (e.resource !== s.info.resource || !inScope(e.object)) return;
+  const onEvent = (raw: StoreEvent): void => {
+    if (raw.resource !== s.info.resource || !inScope(raw.object)) return;
+    const e = {
+      ...raw,
+      object: reg.view(s, raw.object),
+      previous: raw.previous && reg.view(s, raw.previous),
+    };
     const now = match(e.object);
     const before = e.previous ? match(e.previous) : false;
     if (e.type === 'MODIFIED') {
@@ -83,7 +88,8 @@ export function watchObjects(
   let stop: () => void = () => undefined;
   try {
     if (initial) {
-      for (const o of store.list(s.info.resource, ns)) if (match(o)) write('ADDED', o);
+      for (const o of store.list(s.info.resource, ns).map((x) => reg.view(s, x)))
+        if (match(o)) write('ADDED', o);
       if (lo.sendInitialEvents === true) bookmark({ 'k8s.io/initial-events-end': 'true' });
     }
     stop = store.watch(from, onEvent);

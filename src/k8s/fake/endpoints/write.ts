@@ -13,10 +13,19 @@ import { RestRequest } from './request';
 
 export async function createObject(reg: GenericStore, r: RestRequest): Promise<Reply> {
   const s = r.strategy;
+  if (r.subresource) return act(reg, r);
   const format = requestBodyFormat(r.contentType);
   const opts = writeOptions('CreateOptions', r.query, r.userAgent);
   const { object, warnings } = decodeObject(await r.body(), format, s, opts.fieldValidation);
   return reg.create(s, r.namespace, object, warnings, { ...opts, operation: 'Update' });
+}
+
+/** POST to an acting subresource (pods/binding). */
+async function act(reg: GenericStore, r: RestRequest): Promise<Reply> {
+  const opts = writeOptions('CreateOptions', r.query, r.userAgent);
+  const { value } = parseDocument(await r.body(), requestBodyFormat(r.contentType));
+  if (!isObject(value)) throw errors.badRequest('the body of the request was not an object');
+  return reg.act(r.strategy, r.namespace, r.name, r.subresource, value, opts.dryRun);
 }
 
 export async function updateObject(reg: GenericStore, r: RestRequest): Promise<Reply> {

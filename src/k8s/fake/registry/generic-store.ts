@@ -76,21 +76,35 @@ export class GenericStore {
     return s.info.namespaced ? namespace : '';
   }
 
+  /** The object as this version serves it: a version with another storage version is converted. */
+  view(s: ResourceStrategy, obj: Json): Json {
+    return s.storage ? s.storage.fromStorage(clone(obj)) : obj;
+  }
+
+  private stored(s: ResourceStrategy, obj: Json): Json {
+    return s.storage ? s.storage.toStorage(obj) : obj;
+  }
+
   /** The stored object itself, read-only: a GET serialises it without a copy. */
   peek(s: ResourceStrategy, namespace: string, name: string): Readonly<Json> {
     const obj = this.store.peek(s.info.resource, this.nsOf(s, namespace), name);
     if (!obj) throw errors.notFound(gr(s), name);
-    return obj;
+    return s.storage ? this.view(s, obj) : obj;
   }
 
   get(s: ResourceStrategy, namespace: string, name: string): Json {
-    const obj = this.store.get(s.info.resource, this.nsOf(s, namespace), name);
+    const obj = this.find(s, namespace, name);
     if (!obj) throw errors.notFound(gr(s), name);
     return obj;
   }
 
   find(s: ResourceStrategy, namespace: string, name: string): Json | undefined {
-    return this.store.get(s.info.resource, this.nsOf(s, namespace), name);
+    const obj = this.store.get(s.info.resource, this.nsOf(s, namespace), name);
+    return obj && this.view(s, obj);
+  }
+
+  private write(s: ResourceStrategy, ns: string, name: string, obj: Json): Json {
+    return this.view(s, this.store.update(s.info.resource, ns, name, this.stored(s, obj)));
   }
 
   private invalid(s: ResourceStrategy, name: string, errs: FieldError[]): StatusError {
@@ -127,7 +141,8 @@ export class GenericStore {
       time: now,
       applied: o.applied,
     });
-    this.admission.admitCreate(s, namespace);
+    this.admission.admitCreate?.(s, namespace);
+    this.admission.mutateCreate?.(s, object, namespace);
     meta.creationTimestamp = now;
     meta.uid = randomUUID();
     const generate = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
@@ -162,7 +177,7 @@ export class GenericStore {
       if (this.store.has(s.info.resource, ns, name)) {
         if (generate && attempt + 1 < MAX_NAME_GENERATION_ATTEMPTS) continue;
         if (generate) throw errors.generateNameConflict(gr(s), name);
-        const existing = this.store.get(s.info.resource, ns, name) as Json;
+        const existing = this.find(s, ns, name) as Json;
         throw errors.alreadyExists(
           gr(s),
           name,
@@ -175,7 +190,9 @@ export class GenericStore {
       // The store fills in the version; the key is placed now so it keeps its place in the order.
       if (!o.dryRun) cmeta.resourceVersion = '';
       const ordered = s.order(candidate);
-      const stored = o.dryRun ? ordered : this.store.create(s.info.resource, ns, name, ordered);
+      const stored = o.dryRun
+        ? ordered
+        : this.view(s, this.store.create(s.info.resource, ns, name, this.stored(s, ordered)));
       return { code: 201, body: s.order(stored), warnings };
     }
   }
@@ -261,10 +278,10 @@ export class GenericStore {
     const ns = this.nsOf(s, namespace);
     // An update that lets go of the last finalizer of an object being deleted completes the delete.
     if (this.shouldDeleteDuringUpdate(s, ordered)) {
-      const gone = this.store.delete(s.info.resource, ns, name) as Json;
+      const gone = this.view(s, this.store.delete(s.info.resource, ns, name) as Json);
       return { code: 200, body: s.order(gone), warnings };
     }
-    return { code: 200, body: this.store.update(s.info.resource, ns, name, ordered), warnings };
+    return { code: 200, body: this.write(s, ns, name, ordered), warnings };
   }
 
   private shouldDeleteDuringUpdate(s: ResourceStrategy, obj: Json): boolean {
@@ -273,6 +290,36 @@ export class GenericStore {
     if (s.hooks?.pendingFinalization?.(obj)) return false;
     // A graceful deletion still running keeps the object (a pod waits for its kubelet).
     return !(Number(meta.deletionGracePeriodSeconds ?? 0) > 0);
+  }
+
+  // ---- actions ------------------------------------------------------------------------
+
+  /** A POST to an acting subresource (pods/binding): the object changes, a Success Status answers. */
+  act(
+    s: ResourceStrategy,
+    namespace: string,
+    name: string,
+    sub: string,
+    body: Json,
+    dryRun: boolean,
+  ): Result {
+    const action = s.actions?.[sub];
+    if (!action) throw errors.notFound(gr(s), name);
+    const obj = this.get(s, namespace, name);
+    const out = action.apply(obj, body);
+    if (out.errors?.length) throw invalidError(s.info.group, action.kind, name, out.errors);
+    if (out.conflict)
+      throw errors.conflict(
+        { group: s.info.group, resource: `${s.info.resource}/${sub}` },
+        name,
+        out.conflict,
+      );
+    if (!dryRun) this.write(s, this.nsOf(s, namespace), name, s.order(obj));
+    return {
+      code: 201,
+      body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 },
+      warnings: [],
+    };
   }
 
   // ---- delete -------------------------------------------------------------------------
@@ -301,7 +348,7 @@ export class GenericStore {
       if (custom === 'unchanged') return { code: 200, body: s.order(obj), warnings: [] };
       const ordered = s.order(obj);
       if (opts.dryRun) return { code: 200, body: ordered, warnings: [] };
-      return { code: 200, body: this.store.update(s.info.resource, ns, name, ordered), warnings: [] };
+      return { code: 200, body: this.write(s, ns, name, ordered), warnings: [] };
     }
     const finalizers = new Set(finalizersOf(obj));
     const policy =
@@ -328,7 +375,7 @@ export class GenericStore {
       if (!finalizers.size) delete meta.finalizers;
       const ordered = s.order(obj);
       if (opts.dryRun) return { code: status, body: ordered, warnings: [] };
-      return { code: status, body: this.store.update(s.info.resource, ns, name, ordered), warnings: [] };
+      return { code: status, body: this.write(s, ns, name, ordered), warnings: [] };
     };
     // rest.BeforeDelete: a graceful deletion under way only ever gets shorter.
     if (pendingGrace > 0 && grace >= pendingGrace) return { code: 200, body: s.order(obj), warnings: [] };
@@ -418,7 +465,10 @@ export class GenericStore {
   filtered(s: ResourceStrategy, namespace: string, sel: Selection): Json[] {
     const match = this.matcher(s, sel);
     const ns = s.info.namespaced && namespace ? namespace : undefined;
-    return this.store.list(s.info.resource, ns).filter(match);
+    return this.store
+      .list(s.info.resource, ns)
+      .map((o) => this.view(s, o))
+      .filter(match);
   }
 
   /** A list with its ListMeta; items keep their kind and apiVersion, the endpoint strips them. */

@@ -124,7 +124,7 @@ function validateContainer(
   return errs;
 }
 
-function validatePodSpec(spec: Json, p: Path): FieldError[] {
+export function validatePodSpec(spec: Json, p: Path): FieldError[] {
   const errs: FieldError[] = [];
   errs.push(...validateVolumes(list(spec.volumes), p.child('volumes')));
   const volumes = new Set(list(spec.volumes).map((v) => str(v.name)));

@@ -36,6 +36,14 @@ export interface SubresourceStrategy {
   verbs: string[];
 }
 
+/** A subresource POSTed to act on the object (pods/binding): it changes the object in place. */
+export interface ActionStrategy {
+  /** The kind of the body, named in its Invalid errors. */
+  kind: string;
+  verbs: string[];
+  apply(obj: Json, body: Json): { errors?: FieldError[]; conflict?: string };
+}
+
 /** store.go's per-resource hooks around the generic store's delete. */
 export interface StoreHooks {
   /**
@@ -74,11 +82,17 @@ export interface ResourceStrategy {
   order(obj: Json): Json;
   tableColumns: TableColumn[];
   tableRow(obj: Json, now: Date): unknown[];
+  /** A Table row's conditions (a finished pod's Completed). */
+  tableRowConditions?(obj: Json): Json[] | undefined;
   /** Subresources written through the registry, by name (status, finalize). */
   subresources?: Record<string, SubresourceStrategy>;
+  /** Subresources POSTed to act on the object (pods/binding). */
+  actions?: Record<string, ActionStrategy>;
   /** Read-only subresources served by an endpoint of their own (pods/log), with their kind. */
-  streams?: Record<string, { kind: string; group: string; version: string }>;
+  streams?: Record<string, { kind: string }>;
   hooks?: StoreHooks;
+  /** A version served from another version's storage (events.k8s.io/v1 from core/v1 events). */
+  storage?: { toStorage(obj: Json): Json; fromStorage(obj: Json): Json };
 }
 
 export const groupVersion = (info: ResourceInfo): string =>
