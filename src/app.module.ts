@@ -3,7 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthConfig } from './auth/auth.config';
 import { AppConfig } from './common/config/app.config';
 import { ConfigModule } from './common/config/config.module';
-import { HealthModule } from './common/health/health.module';
+import { HealthModule } from './health/health.module';
 import { StatusExceptionFilter } from './common/status/status-exception.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AuthModule } from './auth/auth.module';

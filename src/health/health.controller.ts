@@ -1,10 +1,10 @@
 // Probes: /healthz says the process serves, /readyz that the apiserver answers.
 import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../auth/auth.decorators';
-import { UpstreamProbe } from '../../k8s/job.repository';
-import { StatusDto } from '../status/status.dto';
-import { failureStatus, StatusError } from '../../k8s/status';
+import { Public } from '../auth/auth.decorators';
+import { UpstreamProbe } from '../k8s/job.repository';
+import { StatusDto } from '../common/status/status.dto';
+import { failureStatus, StatusError } from '../k8s/status';
 
 @ApiTags('health')
 @Public()
