@@ -1,13 +1,20 @@
-// The garbage collector's part that the registry leaves to a controller
-// (pkg/controller/garbagecollector): an owner deleted with the `orphan` finalizer lets go of its
-// dependents, one with `foregroundDeletion` waits until they are gone, and dependents whose
-// owners are all gone are deleted. Everything goes through the client, like any controller.
+// The garbage collector (pkg/controller/garbagecollector): it follows every served resource,
+// keeps the graph of ownerReferences, and through the client
+// - deletes a dependent whose owners are all gone (Background propagation, attemptToDeleteItem),
+// - for an owner deleted with the `orphan` finalizer removes its reference from each dependent,
+//   then the finalizer (orphanDependents),
+// - for an owner deleted with `foregroundDeletion` deletes its dependents and removes the
+//   finalizer once no dependent with blockOwnerDeletion is left (processDeletingDependentsItem).
 import { Json, str } from '../../json';
 import { StatusError } from '../../status';
 import { FakeClient, ResourceRef } from '../client/fake-client';
+import { Informer } from './informer';
+import { metaOf, OwnerReference } from './objects';
+import { WorkQueue } from './work-queue';
 
-const RETRY_MS = 50;
 const MANAGER = 'generic-garbage-collector';
+const ORPHAN = 'orphan';
+const FOREGROUND = 'foregroundDeletion';
 
 export interface GcResource {
   ref: ResourceRef;
@@ -16,164 +23,208 @@ export interface GcResource {
   namespaced: boolean;
 }
 
-interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  blockOwnerDeletion?: boolean;
+interface Node {
+  r: GcResource;
+  obj: Json;
 }
 
-const metaOf = (o: Json): Json => (o.metadata ?? {}) as Json;
-const ownersOf = (o: Json): OwnerReference[] =>
-  (metaOf(o).ownerReferences as OwnerReference[] | undefined) ?? [];
-const finalizersOf = (o: Json): string[] => (metaOf(o).finalizers as string[] | undefined) ?? [];
+const ownersOf = (o: Json): OwnerReference[] => metaOf(o).ownerReferences ?? [];
+const finalizersOf = (o: Json): string[] => metaOf(o).finalizers ?? [];
+const uidOf = (o: Json): string => str(metaOf(o).uid);
+const gone = (e: unknown): boolean => e instanceof StatusError && (e.code === 404 || e.code === 409);
 
 export function startGarbageCollector(
   client: FakeClient,
   resources: GcResource[],
+  opts: { retryMs?: number; log?: (msg: string) => void } = {},
 ): { stop(): Promise<void> } {
-  const queued = new Set<string>();
-  let stopped = false;
-  let running = Promise.resolve();
+  const log = opts.log ?? (() => undefined);
+  const byUid = new Map<string, Node>();
+  const dependents = new Map<string, Set<string>>();
   const byKind = (apiVersion: string, kind: string): GcResource | undefined =>
     resources.find((r) => r.apiVersion === apiVersion && r.kind === kind);
 
-  // Keys: "owner|<resource index>|<namespace>|<name>" or "orphaned|<owner uid>|<namespace>".
-  const enqueue = (key: string, delayMs = 0): void => {
-    if (stopped || queued.has(key)) return;
-    queued.add(key);
-    const timer = setTimeout(() => {
-      queued.delete(key);
-      running = running.then(() => sync(key)).catch(() => enqueue(key, RETRY_MS));
-    }, delayMs);
-    timer.unref();
-  };
-
-  /** Objects of any resource in `namespace` that name `uid` as an owner. */
-  const dependents = async (uid: string, namespace: string): Promise<{ r: GcResource; obj: Json }[]> => {
-    const out: { r: GcResource; obj: Json }[] = [];
-    for (const r of resources) {
-      if (r.namespaced && !namespace) continue;
-      const { items } = await client.list(r.ref, r.namespaced ? namespace : undefined);
-      for (const obj of items) if (ownersOf(obj).some((o) => o.uid === uid)) out.push({ r, obj });
+  const index = (r: GcResource, obj: Json): void => {
+    const uid = uidOf(obj);
+    const old = byUid.get(uid);
+    for (const o of old ? ownersOf(old.obj) : []) dependents.get(o.uid)?.delete(uid);
+    byUid.set(uid, { r, obj });
+    for (const o of ownersOf(obj)) {
+      let s = dependents.get(o.uid);
+      if (!s) dependents.set(o.uid, (s = new Set()));
+      s.add(uid);
     }
-    return out;
   };
+  const unindex = (obj: Json): void => {
+    const uid = uidOf(obj);
+    for (const o of ownersOf(obj)) {
+      const s = dependents.get(o.uid);
+      s?.delete(uid);
+      if (s && !s.size) dependents.delete(o.uid);
+    }
+    byUid.delete(uid);
+  };
+  const dependentsOf = (uid: string): Node[] =>
+    [...(dependents.get(uid) ?? [])].map((d) => byUid.get(d)).filter((n): n is Node => n !== undefined);
 
-  const ownerExists = async (o: OwnerReference, namespace: string): Promise<boolean> => {
+  // Keys: "owner/<uid>" for an owner being deleted, "item/<uid>" for a dependent to check.
+  const queue = new WorkQueue(
+    (k) => (k.startsWith('owner/') ? syncOwner(k.slice(6)) : attemptToDelete(k.slice(5))),
+    {
+      workers: 4,
+      retryBaseMs: opts.retryMs ?? 5,
+      retryMaxMs: 1000,
+      onError: (k, e) => log(`garbage collector: ${k}: ${e instanceof Error ? e.message : String(e)}`),
+    },
+  );
+
+  /** Whether an owner reference points at nothing: not cached, and a live read agrees. */
+  const ownerAbsent = async (o: OwnerReference, namespace: string): Promise<boolean> => {
+    const cached = byUid.get(o.uid);
+    if (cached) return false;
     const r = byKind(o.apiVersion, o.kind);
-    if (!r) return true; // an owner of a kind we do not serve is never judged absent
+    if (!r) return false; // an owner of a kind we do not serve is never judged absent
     try {
       const got = await client.get(r.ref, r.namespaced ? namespace : '', o.name);
-      return str(metaOf(got).uid) === o.uid;
+      return uidOf(got) !== o.uid;
     } catch (e) {
-      if (e instanceof StatusError && e.code === 404) return false;
+      if (e instanceof StatusError && e.code === 404) return true;
       throw e;
     }
   };
 
-  const removeFinalizer = async (r: GcResource, obj: Json, finalizer: string): Promise<void> => {
-    const meta = metaOf(obj);
-    await client.update(
-      r.ref,
-      str(meta.namespace),
-      { ...obj, metadata: { ...meta, finalizers: finalizersOf(obj).filter((f) => f !== finalizer) } },
-      { fieldManager: MANAGER },
-    );
-  };
-
-  const syncOwner = async (r: GcResource, namespace: string, name: string): Promise<void> => {
-    let owner: Json;
+  const patchMeta = async (n: Node, meta: Json): Promise<void> => {
+    const m = metaOf(n.obj);
     try {
-      owner = await client.get(r.ref, namespace, name);
+      await client.patch(
+        n.r.ref,
+        str(m.namespace),
+        str(m.name),
+        'merge',
+        { metadata: { ...meta, resourceVersion: m.resourceVersion } },
+        { fieldManager: MANAGER },
+      );
     } catch (e) {
       if (e instanceof StatusError && e.code === 404) return;
       throw e;
     }
-    const uid = str(metaOf(owner).uid);
-    const finalizers = finalizersOf(owner);
-    if (!metaOf(owner).deletionTimestamp) return;
-    if (finalizers.includes('orphan')) {
-      for (const d of await dependents(uid, namespace)) {
-        const m = metaOf(d.obj);
+  };
+
+  const removeFinalizer = (n: Node, finalizer: string): Promise<void> => {
+    const left = finalizersOf(n.obj).filter((f) => f !== finalizer);
+    return patchMeta(n, { finalizers: left.length ? left : null });
+  };
+
+  const deleteObject = async (n: Node, policy: 'Background' | 'Foreground' | 'Orphan'): Promise<void> => {
+    const m = metaOf(n.obj);
+    await client
+      .delete(n.r.ref, str(m.namespace), str(m.name), {
+        propagationPolicy: policy,
+        preconditions: { uid: uidOf(n.obj) },
+      })
+      .catch((e: unknown) => {
+        if (!gone(e)) throw e;
+      });
+  };
+
+  /** attemptToDeleteItem: a dependent with no solid owner left is deleted. */
+  const attemptToDelete = async (uid: string): Promise<void> => {
+    const n = byUid.get(uid);
+    if (!n) return;
+    const m = metaOf(n.obj);
+    const refs = ownersOf(n.obj);
+    if (!refs.length) return;
+    if (m.deletionTimestamp && !finalizersOf(n.obj).includes(FOREGROUND)) return;
+    const solid: OwnerReference[] = [];
+    const dangling: OwnerReference[] = [];
+    const waiting: OwnerReference[] = [];
+    for (const o of refs) {
+      if (await ownerAbsent(o, str(m.namespace))) dangling.push(o);
+      else {
+        const owner = byUid.get(o.uid)?.obj;
+        if (owner && metaOf(owner).deletionTimestamp && finalizersOf(owner).includes(FOREGROUND))
+          waiting.push(o);
+        else solid.push(o);
+      }
+    }
+    if (solid.length) {
+      // Owners that are gone or going in the foreground let go of this dependent.
+      if (!dangling.length && !waiting.length) return;
+      const drop = new Set(dangling.map((o) => o.uid));
+      const wait = new Set(waiting.map((o) => o.uid));
+      const left = refs
+        .filter((o) => !drop.has(o.uid))
+        .map((o) => (wait.has(o.uid) ? { ...o, blockOwnerDeletion: false } : o));
+      return patchMeta(n, { ownerReferences: left });
+    }
+    if (waiting.length && dependentsOf(uid).length) return deleteObject(n, 'Foreground');
+    const f = finalizersOf(n.obj);
+    return deleteObject(
+      n,
+      f.includes(ORPHAN) ? 'Orphan' : f.includes(FOREGROUND) ? 'Foreground' : 'Background',
+    );
+  };
+
+  /** An owner being deleted: orphan its dependents, or delete them first (foreground). */
+  const syncOwner = async (uid: string): Promise<void> => {
+    const n = byUid.get(uid);
+    if (!n || !metaOf(n.obj).deletionTimestamp) return;
+    const f = finalizersOf(n.obj);
+    if (f.includes(ORPHAN)) {
+      for (const d of dependentsOf(uid)) {
         const left = ownersOf(d.obj).filter((o) => o.uid !== uid);
-        await client.update(
-          d.r.ref,
-          str(m.namespace),
-          { ...d.obj, metadata: { ...m, ownerReferences: left.length ? left : undefined } },
-          { fieldManager: MANAGER },
-        );
+        await patchMeta(d, { ownerReferences: left.length ? left : null });
       }
-      return removeFinalizer(r, owner, 'orphan');
+      return removeFinalizer(n, ORPHAN);
     }
-    if (finalizers.includes('foregroundDeletion')) {
-      const deps = await dependents(uid, namespace);
-      for (const d of deps) {
-        const m = metaOf(d.obj);
-        if (m.deletionTimestamp) continue;
-        await client
-          .delete(d.r.ref, str(m.namespace), str(m.name), { propagationPolicy: 'Foreground' })
-          .catch(ignoreGone);
-      }
-      // Only dependents that block their owner's deletion hold it back.
-      if (deps.some((d) => ownersOf(d.obj).some((o) => o.uid === uid && o.blockOwnerDeletion)))
-        return enqueue(`owner|${resources.indexOf(r)}|${namespace}|${name}`, RETRY_MS);
-      return removeFinalizer(r, owner, 'foregroundDeletion');
+    if (f.includes(FOREGROUND)) {
+      const blocking = dependentsOf(uid).filter((d) =>
+        ownersOf(d.obj).some((o) => o.uid === uid && o.blockOwnerDeletion === true),
+      );
+      if (!blocking.length) return removeFinalizer(n, FOREGROUND);
+      for (const d of dependentsOf(uid))
+        if (!metaOf(d.obj).deletionTimestamp) queue.add(`item/${uidOf(d.obj)}`);
+      // The dependents' deletion events bring this owner back.
     }
   };
 
-  const syncOrphans = async (uid: string, namespace: string): Promise<void> => {
-    for (const d of await dependents(uid, namespace)) {
-      const m = metaOf(d.obj);
-      if (m.deletionTimestamp) continue;
-      let anyOwner = false;
-      for (const o of ownersOf(d.obj)) if (await ownerExists(o, namespace)) anyOwner = true;
-      if (!anyOwner)
-        await client
-          .delete(d.r.ref, str(m.namespace), str(m.name), {
-            propagationPolicy: 'Background',
-            preconditions: { uid: str(m.uid) },
-          })
-          .catch(ignoreGone);
+  const observe = (r: GcResource, obj: Json): void => {
+    index(r, obj);
+    const m = metaOf(obj);
+    const f = finalizersOf(obj);
+    if (m.deletionTimestamp && (f.includes(ORPHAN) || f.includes(FOREGROUND)))
+      queue.add(`owner/${uidOf(obj)}`);
+    // A dependent whose owner is unknown or deleting in the foreground is checked.
+    for (const o of ownersOf(obj)) {
+      const owner = byUid.get(o.uid)?.obj;
+      if (!owner || (metaOf(owner).deletionTimestamp && finalizersOf(owner).includes(FOREGROUND))) {
+        queue.add(`item/${uidOf(obj)}`);
+        break;
+      }
     }
   };
 
-  const sync = async (key: string): Promise<void> => {
-    if (stopped) return;
-    const [what, a, namespace, name] = key.split('|');
-    if (what === 'owner') return syncOwner(resources[Number(a)], namespace, name);
-    return syncOrphans(a, namespace);
+  const forget = (obj: Json): void => {
+    const uid = uidOf(obj);
+    const deps = dependentsOf(uid);
+    unindex(obj);
+    for (const d of deps) queue.add(`item/${uidOf(d.obj)}`);
+    for (const o of ownersOf(obj)) if (byUid.has(o.uid)) queue.add(`owner/${o.uid}`);
   };
 
-  const stops = resources.map((r, i) =>
-    client.watch(r.ref, undefined, '', (e) => {
-      const meta = metaOf(e.object);
-      const ns = str(meta.namespace);
-      if (e.type === 'DELETED') {
-        enqueue(`orphaned|${str(meta.uid)}|${ns}`);
-        // A dependent going away may let a foreground owner go.
-        for (const o of ownersOf(e.object)) {
-          const owner = byKind(o.apiVersion, o.kind);
-          if (owner) enqueue(`owner|${resources.indexOf(owner)}|${owner.namespaced ? ns : ''}|${o.name}`);
-        }
-        return;
-      }
-      const f = finalizersOf(e.object);
-      if (meta.deletionTimestamp && (f.includes('orphan') || f.includes('foregroundDeletion')))
-        enqueue(`owner|${i}|${ns}|${str(meta.name)}`);
-    }),
+  const informers = resources.map((r) => {
+    const inf = new Informer(client, r.ref);
+    inf.addHandler({ add: (o) => observe(r, o), update: (_old, o) => observe(r, o), delete: forget });
+    return inf;
+  });
+  const started = Promise.all(informers.map((i) => i.start())).catch((e: unknown) =>
+    log(`garbage collector did not start: ${e instanceof Error ? e.message : String(e)}`),
   );
   return {
     stop: async () => {
-      stopped = true;
-      for (const s of stops) s();
-      await running;
+      await started;
+      for (const i of informers) i.stop();
+      await queue.stop();
     },
   };
-}
-
-function ignoreGone(e: unknown): undefined {
-  if (e instanceof StatusError && (e.code === 404 || e.code === 409)) return undefined;
-  throw e;
 }

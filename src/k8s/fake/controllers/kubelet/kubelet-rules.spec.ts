@@ -63,6 +63,17 @@ describe('pod stages', () => {
     [{ spec: { nodeName: 'n' }, status: { podIP: '10.0.0.1', phase: 'Running' } }, 'pod-complete'],
     [{ spec: { nodeName: 'n' }, status: { podIP: '10.0.0.1', phase: 'Succeeded' } }, undefined],
     [{ metadata: { deletionTimestamp: 'x' }, spec: {}, status: { phase: 'Running' } }, 'pod-delete'],
+    [
+      {
+        metadata: { deletionTimestamp: 'x', deletionGracePeriodSeconds: 0 },
+        status: { podIP: 'i', phase: 'Running' },
+      },
+      'pod-terminated',
+    ],
+    [
+      { metadata: { deletionTimestamp: 'x', deletionGracePeriodSeconds: 0 }, status: { phase: 'Pending' } },
+      undefined,
+    ],
   ])('%j is in %s', (p, name) => {
     expect(stageFor(p)?.name).toBe(name);
   });

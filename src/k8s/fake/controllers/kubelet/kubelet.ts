@@ -68,7 +68,6 @@ export class Kubelet {
   private readonly queue: WorkQueue;
   private readonly runs = new Map<string, Run>();
   private readonly deletionSeen = new Map<string, number>();
-  private readonly deleteSent = new Set<string>();
   private nextIp = 2;
   private hostIP = '127.0.0.1';
   private bindingUnsupported = false;
@@ -110,7 +109,6 @@ export class Kubelet {
     for (const t of run?.timers ?? []) clearTimeout(t);
     this.runs.delete(uid);
     this.deletionSeen.delete(uid);
-    this.deleteSent.delete(uid);
     this.d.logs.remove(str(metaOf(pod).namespace), str(metaOf(pod).name));
   }
 
@@ -138,7 +136,9 @@ export class Kubelet {
       case 'finish':
         return this.finish(pod);
       case 'delete':
-        return this.terminate(pod);
+        return this.deleteNow(pod);
+      case 'terminate':
+        return this.stopContainers(pod);
     }
   }
 
@@ -151,8 +151,7 @@ export class Kubelet {
       case 'kill': {
         let seen = this.deletionSeen.get(uid);
         if (seen === undefined) this.deletionSeen.set(uid, (seen = Date.now()));
-        const grace = metaOf(pod).deletionGracePeriodSeconds ?? 0;
-        return Math.max(0, Math.min(grace * 1000, KILL_MS) - this.d.time.since(seen));
+        return Math.max(0, KILL_MS - this.d.time.since(seen));
       }
       case 'run-time': {
         const run = this.runs.get(uid);
@@ -426,54 +425,13 @@ export class Kubelet {
     this.print(pod, run);
   }
 
-  /**
-   * Graceful deletion: containers still running are stopped (a pod held by finalizers then
-   * shows its terminal phase, as the job controller expects), and the pod is deleted with
-   * grace 0; the registry removes it once no finalizer is left.
-   */
-  private async terminate(pod: Json): Promise<void> {
+  /** The pod goes for good (grace 0); the registry keeps it while finalizers remain. */
+  private async deleteNow(pod: Json): Promise<void> {
     const m = metaOf(pod);
     const uid = str(m.uid);
-    if (this.deleteSent.has(uid) && m.deletionGracePeriodSeconds === 0) return;
-    const phase = str(field(pod, 'status', 'phase'));
     const run = this.runs.get(uid);
     for (const t of run?.timers ?? []) clearTimeout(t);
-    const containers = containersOf(pod);
-    for (const c of containers) this.d.logs.finish(str(m.namespace), str(m.name), str(c.name));
-    if (
-      (m.finalizers ?? []).length &&
-      phase !== 'Succeeded' &&
-      phase !== 'Failed' &&
-      field(pod, 'status', 'podIP')
-    ) {
-      const nowIso = rfc3339();
-      await this.patchStatus(pod, {
-        phase: 'Failed',
-        conditions: [
-          this.condition(pod, 'Initialized', 'True', nowIso),
-          this.condition(pod, 'Ready', 'False', nowIso, 'PodFailed'),
-          this.condition(pod, 'ContainersReady', 'False', nowIso, 'PodFailed'),
-          this.condition(pod, 'PodScheduled', 'True', nowIso),
-        ],
-        containerStatuses: containers.map((c) =>
-          this.containerStatus(
-            c,
-            {
-              terminated: {
-                exitCode: 137,
-                reason: 'Error',
-                startedAt: run?.startedAt ?? nowIso,
-                finishedAt: nowIso,
-              },
-            },
-            false,
-            run?.restarts ?? 0,
-          ),
-        ),
-      });
-    }
-    this.runs.delete(uid);
-    this.deleteSent.add(uid);
+    for (const c of containersOf(pod)) this.d.logs.finish(str(m.namespace), str(m.name), str(c.name));
     try {
       const out = await this.d.client.delete(PODS, str(m.namespace), str(m.name), {
         gracePeriodSeconds: 0,
@@ -483,5 +441,38 @@ export class Kubelet {
     } catch (e) {
       if (!isNotFound(e) && !(e instanceof StatusError && e.code === 409)) throw e;
     }
+  }
+
+  /** Containers of a deleted pod that is still held by finalizers are reported stopped (SIGKILL). */
+  private async stopContainers(pod: Json): Promise<void> {
+    const m = metaOf(pod);
+    const uid = str(m.uid);
+    const run = this.runs.get(uid);
+    const nowIso = rfc3339();
+    await this.patchStatus(pod, {
+      phase: 'Failed',
+      conditions: [
+        this.condition(pod, 'Initialized', 'True', nowIso),
+        this.condition(pod, 'Ready', 'False', nowIso, 'PodFailed'),
+        this.condition(pod, 'ContainersReady', 'False', nowIso, 'PodFailed'),
+        this.condition(pod, 'PodScheduled', 'True', nowIso),
+      ],
+      containerStatuses: containersOf(pod).map((c) =>
+        this.containerStatus(
+          c,
+          {
+            terminated: {
+              exitCode: 137,
+              reason: 'Error',
+              startedAt: run?.startedAt ?? nowIso,
+              finishedAt: nowIso,
+            },
+          },
+          false,
+          run?.restarts ?? 0,
+        ),
+      ),
+    });
+    this.runs.delete(uid);
   }
 }

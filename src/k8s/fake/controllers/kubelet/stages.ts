@@ -11,7 +11,7 @@ export interface MatchExpression {
   values?: string[];
 }
 
-export type StageEffect = 'bind' | 'start' | 'finish' | 'delete';
+export type StageEffect = 'bind' | 'start' | 'finish' | 'delete' | 'terminate';
 
 export interface PodStage {
   name: string;
@@ -24,13 +24,29 @@ export interface PodStage {
 const noDeletion: MatchExpression = { key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' };
 
 export const POD_STAGES: readonly PodStage[] = [
-  // Graceful deletion: the containers are stopped, then the pod is deleted for good; the
-  // object stays while finalizers (the job controller's tracking one) remain.
+  // Deletion, as the real-cluster suite's kwok stage does it: the pod is deleted for good at
+  // once; the object stays while finalizers (the job controller's tracking one) remain.
   {
     name: 'pod-delete',
-    selector: [{ key: '.metadata.deletionTimestamp', operator: 'Exists' }],
-    delay: 'kill',
+    selector: [
+      { key: '.metadata.deletionTimestamp', operator: 'Exists' },
+      { key: '.metadata.deletionGracePeriodSeconds', operator: 'NotIn', values: ['0'] },
+    ],
+    delay: 'none',
     next: 'delete',
+  },
+  // A pod that finalizers keep after that shows its containers stopped, as a kubelet reports
+  // them: a Job that replaces only failed pods waits for this phase.
+  {
+    name: 'pod-terminated',
+    selector: [
+      { key: '.metadata.deletionTimestamp', operator: 'Exists' },
+      { key: '.metadata.deletionGracePeriodSeconds', operator: 'In', values: ['0'] },
+      { key: '.status.podIP', operator: 'Exists' },
+      { key: '.status.phase', operator: 'NotIn', values: ['Succeeded', 'Failed'] },
+    ],
+    delay: 'kill',
+    next: 'terminate',
   },
   // The scheduler's part: bind to the node.
   {
