@@ -13,7 +13,12 @@ async function bootstrap(): Promise<void> {
   new Logger('Main').log(`job-gateway on ${url}; Swagger UI at /api/docs`);
   // Only now: a token printed for a gateway that failed to listen would be a lie.
   const dev = app.get(DevCredentials);
-  if (dev.token) process.stdout.write(`${dev.banner(`http://localhost:${new URL(url).port}`)}\n`);
+  if (!dev.token) return;
+  if (config.k8s.backend === 'cluster')
+    new Logger('Main').warn(
+      'AUTH_MODE=dev in front of a real cluster: whoever holds the token below may do all the gateway may do there',
+    );
+  process.stdout.write(`${dev.banner(`http://localhost:${new URL(url).port}`)}\n`);
 }
 
 bootstrap().catch((e: unknown) => {
