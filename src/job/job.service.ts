@@ -3,15 +3,16 @@
 import { Injectable } from '@nestjs/common';
 import { dump } from 'js-yaml';
 import { withPositions } from '../common/body/cause-positions';
-import { parseBody, ParsedBody } from '../common/body/parse-body';
+import { ParsedDocument, parseBody } from '../common/body/parse-body';
 import type { Caller } from '../auth/user-info';
 import { K8sConfig } from '../k8s/k8s.config';
-import { JobRepository } from '../k8s/job.repository';
+import { JobRepository, WriteOptions } from '../k8s/job.repository';
 import { UpstreamReply } from '../k8s/kube-connection';
-import { errors, StatusError } from '../k8s/status';
+import { errors, failureStatus, StatusError } from '../k8s/status';
 import { invalidError } from '../k8s/validation/field';
 import { CreateJobQueryDto } from './dto/create-job.query.dto';
 import { DeleteJobQueryDto } from './dto/delete-job.query.dto';
+import { batchFailure, DocumentFailure, jobName } from './create-batch';
 import { validateJobBody } from './job-validation';
 
 export interface RawReply {
@@ -27,6 +28,17 @@ const asRaw = (r: UpstreamReply, warnings: string[] = []): RawReply => ({
   body: r.body,
   warnings: [...warnings, ...r.warnings],
 });
+
+/** A 201 with a List of what the apiserver returned for each Job, in the order sent. */
+function listReply(replies: UpstreamReply[], warnings: string[]): RawReply {
+  const items = replies.map((r): unknown => JSON.parse(r.body.toString('utf8')));
+  return {
+    code: 201,
+    contentType: 'application/json',
+    body: JSON.stringify({ kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '' }, items }),
+    warnings: [...warnings, ...replies.flatMap((r) => r.warnings)],
+  };
+}
 
 /** Whether the Accept header prefers YAML over JSON (q-values honoured, JSON on a tie). */
 export function wantsYaml(accept: string | undefined): boolean {
@@ -74,33 +86,110 @@ export class JobService {
   ): Promise<RawReply> {
     const fieldValidation = query.fieldValidation ?? 'Strict';
     const parsed = parseBody(text, contentType, fieldValidation !== 'Strict');
-    const job = parsed.value;
-    this.checkNamespace(job, namespace, parsed);
-    const problems = validateJobBody(job);
-    if (problems.length) {
-      const meta = job.metadata as Record<string, unknown> | undefined;
-      const name = typeof meta?.name === 'string' ? meta.name : '';
-      throw withPositions(invalidError('batch', 'Job', name, problems), parsed.root);
-    }
     const warnings =
       fieldValidation === 'Warn'
         ? parsed.duplicates.map((d) => `duplicate field at line ${d.line ?? '?'}: the last value was used`)
         : [];
+    const options: WriteOptions = {
+      fieldValidation,
+      dryRun: query.dryRun,
+      fieldManager: query.fieldManager ?? this.config.fieldManager,
+    };
+    if (parsed.batch) return this.createBatch(caller, namespace, parsed.documents, options, warnings);
+    const doc = parsed.documents[0];
+    const problem = this.check(doc, namespace);
+    if (problem) throw problem;
     try {
-      const reply = await this.jobs.create(
-        namespace,
-        job,
-        {
-          fieldValidation,
-          dryRun: query.dryRun,
-          fieldManager: query.fieldManager ?? this.config.fieldManager,
-        },
-        caller,
-      );
-      return asRaw(reply, warnings);
+      return asRaw(await this.jobs.create(namespace, doc.value, options, caller), warnings);
     } catch (e) {
-      throw e instanceof StatusError ? withPositions(e, parsed.root) : e;
+      throw e instanceof StatusError ? withPositions(e, doc.root) : e;
     }
+  }
+
+  /** Several Jobs, all or nothing: checked here, dry-run upstream, then created in order. */
+  private async createBatch(
+    caller: Caller,
+    namespace: string,
+    docs: ParsedDocument[],
+    options: WriteOptions,
+    warnings: string[],
+  ): Promise<RawReply> {
+    const failures: DocumentFailure[] = [];
+    const byName = new Map<string, ParsedDocument>();
+    for (const doc of docs) {
+      const problem = this.check(doc, namespace);
+      if (problem) failures.push({ doc, error: problem });
+      const name = jobName(doc.value);
+      const earlier = byName.get(name);
+      if (name && earlier)
+        failures.push({
+          doc,
+          error: new StatusError(
+            failureStatus(
+              409,
+              'AlreadyExists',
+              `jobs.batch "${name}" is also created by documents[${earlier.index}]`,
+              {
+                name,
+                group: 'batch',
+                kind: 'jobs',
+                causes: [
+                  {
+                    reason: 'FieldValueDuplicate',
+                    message: `Duplicate value: "${name}"`,
+                    field: 'metadata.name',
+                  },
+                ],
+              },
+            ),
+          ),
+        });
+      else if (name) byName.set(name, doc);
+    }
+    if (failures.length) throw batchFailure(failures, docs.length, 'nothing was created');
+
+    const dryReplies: UpstreamReply[] = [];
+    for (const doc of docs) {
+      try {
+        dryReplies.push(await this.jobs.create(namespace, doc.value, { ...options, dryRun: 'All' }, caller));
+      } catch (e) {
+        // An apiserver that fails or cannot be reached says nothing about the documents.
+        if (!(e instanceof StatusError) || e.code >= 500) throw e;
+        failures.push({ doc, error: e });
+      }
+    }
+    if (failures.length) throw batchFailure(failures, docs.length, 'nothing was created');
+    if (options.dryRun) return listReply(dryReplies, warnings);
+
+    const created: UpstreamReply[] = [];
+    for (const doc of docs) {
+      try {
+        created.push(await this.jobs.create(namespace, doc.value, options, caller));
+      } catch (e) {
+        const undone = await this.undo(created, namespace, caller);
+        if (!(e instanceof StatusError)) throw e;
+        throw batchFailure([{ doc, error: e }], docs.length, undone);
+      }
+    }
+    return listReply(created, warnings);
+  }
+
+  /** Deletes what a failed batch created, newest first; says how that went. */
+  private async undo(created: UpstreamReply[], namespace: string, caller: Caller): Promise<string> {
+    if (!created.length) return 'nothing was created';
+    const names = created.map((r) => jobName(JSON.parse(r.body.toString('utf8')) as Record<string, unknown>));
+    const kept: string[] = [];
+    for (const name of [...names].reverse()) {
+      try {
+        await this.jobs.delete(namespace, name, { propagationPolicy: 'Background' }, caller);
+      } catch (e) {
+        if (!(e instanceof StatusError && e.code === 404)) kept.push(name);
+      }
+    }
+    const list = names.map((n) => `"${n}"`).join(', ');
+    return kept.length
+      ? `the Jobs created before it (${list}) were to be deleted again, but ${kept.map((n) => `"${n}"`).join(', ')} could not be: delete ${kept.length === 1 ? 'it' : 'them'} by hand`
+      : `the Jobs created before it (${list}) were deleted again`;
   }
 
   async delete(caller: Caller, namespace: string, name: string, query: DeleteJobQueryDto): Promise<RawReply> {
@@ -118,23 +207,28 @@ export class JobService {
     return asRaw(reply);
   }
 
-  private checkNamespace(job: Record<string, unknown>, namespace: string, parsed: ParsedBody): void {
+  /** What this facade finds wrong with one document before asking the apiserver. */
+  private check(doc: ParsedDocument, namespace: string): StatusError | undefined {
+    const job = doc.value;
     const meta = job.metadata;
-    if (typeof meta !== 'object' || meta === null) return;
-    const ns = (meta as Record<string, unknown>).namespace;
-    if (ns === undefined || ns === null || ns === '' || ns === namespace) return;
-    throw withPositions(
-      errors.badRequest(
-        'the namespace of the provided object does not match the namespace sent on the request',
-        [
-          {
-            reason: 'FieldValueInvalid',
-            message: `Invalid value: ${JSON.stringify(ns)}: must be ${JSON.stringify(namespace)} or left out`,
-            field: 'metadata.namespace',
-          },
-        ],
-      ),
-      parsed.root,
-    );
+    const ns =
+      typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).namespace : undefined;
+    if (ns !== undefined && ns !== null && ns !== '' && ns !== namespace)
+      return withPositions(
+        errors.badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+          [
+            {
+              reason: 'FieldValueInvalid',
+              message: `Invalid value: ${JSON.stringify(ns)}: must be ${JSON.stringify(namespace)} or left out`,
+              field: 'metadata.namespace',
+            },
+          ],
+        ),
+        doc.root,
+      );
+    const problems = validateJobBody(job);
+    if (problems.length) return withPositions(invalidError('batch', 'Job', jobName(job), problems), doc.root);
+    return undefined;
   }
 }

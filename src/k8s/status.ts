@@ -5,9 +5,11 @@ export interface StatusCause {
   reason?: string;
   message?: string;
   field?: string;
-  // Our addition for the console: where the offending node sits in the submitted text.
+  // Our additions for the console: where the offending node sits in the submitted text,
+  // and, for a body of several Jobs, which one (0-based, in the order of the text).
   line?: number;
   column?: number;
+  document?: number;
 }
 
 export interface StatusDetails {

@@ -98,7 +98,11 @@ const CORPUS: [string, string, string | Buffer][] = [
   ['random bytes', 'application/yaml', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))],
   ['invalid UTF-8', 'application/json', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])],
   ['NUL bytes', 'application/yaml', 'apiVersion: batch/v1\0\0\nkind: Job\n'],
-  ['two documents', 'application/yaml', `${SEED_JOB_YAML}---\n${SEED_JOB_YAML.replace(/sleep1/g, 'second')}`],
+  [
+    'two documents, the second invalid',
+    'application/yaml',
+    `${SEED_JOB_YAML}---\n${SEED_JOB_YAML.replace(/sleep1/g, 'second').replace('completions: 3', 'completions: -1')}`,
+  ],
   ['a List', 'application/yaml', 'apiVersion: v1\nkind: List\nitems: []\n'],
   ['a JobList', 'application/json', '{"apiVersion":"batch/v1","kind":"JobList","items":[{"kind":"Job"}]}'],
   ['a JSON array', 'application/json', '[{"apiVersion":"batch/v1","kind":"Job"}]'],

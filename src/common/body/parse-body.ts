@@ -10,11 +10,29 @@ export const JSON_TYPES = ['application/json'];
 export const TEXT_TYPES = ['text/plain'];
 export const BODY_TYPES = [...JSON_TYPES, ...YAML_TYPES, ...TEXT_TYPES];
 
-export interface ParsedBody {
+/** One object of the body: the only one, a YAML document, or an item of a List. */
+export interface ParsedDocument {
   value: Record<string, unknown>;
   root?: SourceNode;
+  /** 0-based, in the order of the text. */
+  index: number;
+}
+
+export interface ParsedBody {
+  documents: ParsedDocument[];
+  /** Several YAML documents or a List: the caller asked for a batch, even of one. */
+  batch: boolean;
   /** Duplicate keys, when the caller allowed them (the last one wins). */
   duplicates: { field: string; line?: number; column?: number }[];
+}
+
+/** Most Jobs one request may create. */
+export const MAX_DOCUMENTS = 100;
+
+interface RawDocs {
+  values: unknown[];
+  roots: (SourceNode | undefined)[];
+  duplicates: ParsedBody['duplicates'];
 }
 
 const describe = (v: unknown): string =>
@@ -52,7 +70,7 @@ export function mediaTypeOf(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-function parseAsJson(text: string, allowDuplicates: boolean): Omit<ParsedBody, 'value'> & { raw: unknown } {
+function parseAsJson(text: string, allowDuplicates: boolean): RawDocs {
   try {
     const r = parseJson(text, { positions: true, maxDepth: DEFAULT_YAML_LIMITS.maxDepth });
     const duplicates = r.duplicates.map((field) => ({ field, ...locate(r.root, field) }));
@@ -66,7 +84,7 @@ function parseAsJson(text: string, allowDuplicates: boolean): Omit<ParsedBody, '
         column: d.column,
       });
     }
-    return { raw: r.value, root: r.root, duplicates };
+    return { values: [r.value], roots: [r.root], duplicates };
   } catch (e) {
     if (e instanceof JsonSyntaxError) {
       const pos = new LineIndex(text).at(e.offset);
@@ -81,7 +99,7 @@ function parseAsJson(text: string, allowDuplicates: boolean): Omit<ParsedBody, '
   }
 }
 
-function parseAsYaml(text: string, allowDuplicates: boolean): Omit<ParsedBody, 'value'> & { raw: unknown } {
+function parseAsYaml(text: string, allowDuplicates: boolean): RawDocs {
   let parsed;
   const duplicates: ParsedBody['duplicates'] = [];
   try {
@@ -107,16 +125,54 @@ function parseAsYaml(text: string, allowDuplicates: boolean): Omit<ParsedBody, '
       });
     }
   }
-  if (parsed.documents.length !== 1)
-    throw badRequest(
-      `expected exactly one YAML document (one Job), found ${parsed.documents.length}: send one Job per request`,
-    );
-  return { raw: parsed.documents[0], root: parsed.roots[0], duplicates };
+  // An empty document (a leading or trailing `---`) is no object, as kubectl reads it.
+  const keep = parsed.documents.map((d, i) => (d === null || d === undefined ? -1 : i)).filter((i) => i >= 0);
+  if (!keep.length) return { values: [null], roots: [parsed.roots[0]], duplicates };
+  return {
+    values: keep.map((i) => parsed.documents[i]),
+    roots: keep.map((i) => parsed.roots[i]),
+    duplicates,
+  };
+}
+
+const isList = (v: Record<string, unknown>): boolean =>
+  typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items);
+
+function objectOrThrow(raw: unknown, root: SourceNode | undefined, where: string): Record<string, unknown> {
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return raw as Record<string, unknown>;
+  throw badRequest(
+    `expected one Job object (a mapping with apiVersion, kind, metadata and spec)${where}, got ${describe(raw)}`,
+    {
+      reason: 'FieldValueInvalid',
+      message: `expected an object, got ${describe(raw)}`,
+      field: '',
+      ...root?.position,
+    },
+  );
+}
+
+function checkFinite(value: Record<string, unknown>, root: SourceNode | undefined): void {
+  // JSON.stringify would turn these into null and the field would silently vanish upstream.
+  const nonFinite = nonFiniteNumbers(value);
+  if (!nonFinite.length) return;
+  const causes = nonFinite.map(({ field, value: n }) => ({
+    reason: 'FieldValueInvalid',
+    message: `Invalid value: ${goFloat(n)}: must be a finite number`,
+    field,
+    ...locate(root, field),
+  }));
+  const first = causes[0];
+  const where = first.line ? ` at line ${first.line}, column ${first.column}` : '';
+  throw errors.badRequest(
+    `${first.field}: Invalid value: ${goFloat(nonFinite[0].value)}${where}: numbers must be finite (JSON has no infinity or NaN)`,
+    causes,
+  );
 }
 
 /**
- * Parses a request body. JSON bodies keep their duplicate-key paths; with
- * `allowDuplicates` false any duplicate is a 400 naming where it is.
+ * Parses a request body into the Jobs it holds: one object, several YAML documents, or a
+ * List. JSON bodies keep their duplicate-key paths; with `allowDuplicates` false any
+ * duplicate is a 400 naming where it is.
  */
 export function parseBody(
   text: string,
@@ -126,46 +182,48 @@ export function parseBody(
   const type = mediaTypeOf(contentType);
   if (!BODY_TYPES.includes(type)) throw errors.unsupportedMediaType(BODY_TYPES);
   if (!text.trim())
-    throw badRequest('the body is empty: send one Job as YAML or JSON (apiVersion: batch/v1, kind: Job)');
+    throw badRequest('the body is empty: send a Job as YAML or JSON (apiVersion: batch/v1, kind: Job)');
   const looksJson = /^\s*[{[]/.test(text);
   const r =
     JSON_TYPES.includes(type) || (type === 'text/plain' && looksJson)
       ? parseAsJson(text, allowDuplicates)
       : parseAsYaml(text, allowDuplicates);
-  const raw = r.raw;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw badRequest(
-      `expected one Job object (a mapping with apiVersion, kind, metadata and spec), got ${describe(raw)}`,
-      {
-        reason: 'FieldValueInvalid',
-        message: `expected an object, got ${describe(raw)}`,
-        field: '',
-        ...r.root?.position,
-      },
-    );
-  const value = raw as Record<string, unknown>;
-  // JSON.stringify would turn these into null and the field would silently vanish upstream.
-  const nonFinite = nonFiniteNumbers(value);
-  if (nonFinite.length) {
-    const causes = nonFinite.map(({ field, value: n }) => ({
-      reason: 'FieldValueInvalid',
-      message: `Invalid value: ${goFloat(n)}: must be a finite number`,
-      field,
-      ...locate(r.root, field),
-    }));
-    const first = causes[0];
-    const where = first.line ? ` at line ${first.line}, column ${first.column}` : '';
-    throw errors.badRequest(
-      `${first.field}: Invalid value: ${goFloat(nonFinite[0].value)}${where}: numbers must be finite (JSON has no infinity or NaN)`,
-      causes,
-    );
-  }
-  if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items))
-    throw badRequest(`a ${value.kind} is not accepted: send one Job per request`, {
-      reason: 'FieldValueInvalid',
-      message: `kind ${value.kind} holds several objects`,
-      field: 'kind',
-      ...r.root?.children.get('kind')?.position,
+  const documents: ParsedDocument[] = [];
+  let batch = r.values.length > 1;
+  r.values.forEach((raw, d) => {
+    const root = r.roots[d];
+    const where = r.values.length > 1 ? ` in YAML document ${d + 1}` : '';
+    const value = objectOrThrow(raw, root, where);
+    if (!isList(value)) {
+      documents.push({ value, root, index: documents.length });
+      return;
+    }
+    // A List (kubectl's output, `kubectl get -o yaml`) stands for its items.
+    batch = true;
+    const itemsNode = root?.children.get('items');
+    (value.items as unknown[]).forEach((item, i) => {
+      const itemRoot = itemsNode?.children.get(String(i));
+      documents.push({
+        value: objectOrThrow(item, itemRoot, ` in items[${i}]`),
+        root: itemRoot,
+        index: documents.length,
+      });
     });
-  return { value, root: r.root, duplicates: r.duplicates };
+  });
+  if (!documents.length)
+    throw badRequest('the body holds no Job: a List with no items creates nothing', {
+      reason: 'FieldValueRequired',
+      message: 'Required value',
+      field: 'items',
+      ...r.roots[0]?.children.get('items')?.position,
+    });
+  if (documents.length > MAX_DOCUMENTS)
+    throw badRequest(`the body holds ${documents.length} Jobs: send at most ${MAX_DOCUMENTS} per request`, {
+      reason: 'TooMany',
+      message: `must have at most ${MAX_DOCUMENTS} items`,
+      field: '',
+      ...documents[MAX_DOCUMENTS].root?.position,
+    });
+  for (const doc of documents) checkFinite(doc.value, doc.root);
+  return { documents, batch, duplicates: r.duplicates };
 }
