@@ -68,7 +68,8 @@ describe('the upstream connection', () => {
     } finally {
       await gw.close();
     }
-  });
+    // A thousand requests: generous, for a loaded CI machine.
+  }, 30000);
 
   it('answers 503 when the apiserver is unreachable, and /readyz says so', async () => {
     const { server, url } = await listen(() => undefined);
@@ -282,7 +283,7 @@ describe('the upstream connection', () => {
     try {
       await expect(startGateway({ FAKE_APISERVER_PORT: new URL(url).port })).rejects.toThrow(/EADDRINUSE/);
       // Node releases a listener that failed to bind on its next turn.
-      await until('the failed listener to be released', () => servers() === before, 2000);
+      await until('the failed listener to be released', () => servers() === before, 10000);
     } finally {
       await new Promise((r) => server.close(r));
     }
