@@ -29,7 +29,7 @@ describe('the fake apiserver protocol', () => {
   };
 
   beforeAll(async () => {
-    fake = await startFakeApiServer();
+    fake = await startFakeApiServer({ workloads: false });
   });
   afterAll(() => fake.close());
 

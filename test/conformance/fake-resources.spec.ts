@@ -82,7 +82,7 @@ describe('pods, events and the node on the fake apiserver', () => {
     );
 
   beforeAll(async () => {
-    fake = await startFakeApiServer();
+    fake = await startFakeApiServer({ workloads: false });
     kubectl = new Kubectl(fake.url);
   });
   afterAll(() => fake.close());

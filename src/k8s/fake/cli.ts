@@ -1,4 +1,5 @@
-// Standalone fake apiserver: `npm run fake-apiserver -- --port 8080`.
+// Standalone fake apiserver: `npm run fake-apiserver -- --port 8080 --time-scale 10`.
+// It runs as a small cluster: Jobs get pods on one node that run and finish.
 import { startFakeApiServer } from './server';
 
 function flag(name: string, fallback: string): string {
@@ -12,12 +13,20 @@ function flag(name: string, fallback: string): string {
 async function main(): Promise<void> {
   const port = Number(flag('port', '8080'));
   const host = flag('host', '127.0.0.1');
+  // The flag wins over the environment; both default to real time.
+  const scaleText = flag('time-scale', process.env.FAKE_TIME_SCALE ?? '1');
+  const timeScale = Number(scaleText);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0-65535, got ${port}`);
-  const fake = await startFakeApiServer({ port, host });
+  if (!(timeScale > 0) || !Number.isFinite(timeScale))
+    throw new Error(
+      `--time-scale (or FAKE_TIME_SCALE) must be a positive number, got ${JSON.stringify(scaleText)}`,
+    );
+  const fake = await startFakeApiServer({ port, host, timeScale, workloads: true });
   process.stdout.write(
-    `fake Kubernetes apiserver (batch/v1 jobs, v1 namespaces) listening on ${fake.url}\n` +
-      `try: kubectl --server ${fake.url} get jobs -A\n`,
+    `fake Kubernetes apiserver (jobs, pods, events, namespaces, one node) listening on ${fake.url}` +
+      (timeScale !== 1 ? `, time runs ${timeScale}x` : '') +
+      `\ntry: kubectl --server ${fake.url} get jobs,pods -A\n`,
   );
   const stop = (): void => {
     void fake.close().then(() => process.exit(0));

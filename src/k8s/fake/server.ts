@@ -28,6 +28,7 @@ import { allStrategies, GROUPS } from './registry/resources';
 import { groupVersion, ResourceStrategy } from './registry/strategy';
 import { startGarbageCollector } from './controllers/garbage-collector';
 import { startNamespaceController } from './controllers/namespace';
+import { startControllers } from './controllers/start';
 import { resolve } from './routing';
 import { Store } from './store';
 
@@ -36,6 +37,12 @@ export interface FakeApiServerOptions {
   port?: number;
   /** How much faster than wall-clock time the simulated cluster runs (default 1). */
   timeScale?: number;
+  /**
+   * Run the workload controllers (job controller, simulated kubelet, TTL) so the fake is a small
+   * cluster that runs Jobs. Off unless asked for, for now: suites written for a store whose Jobs
+   * never move still assume it. The namespace controller and garbage collector always run.
+   */
+  workloads?: boolean;
   /** Called for every request, e.g. to record impersonation headers in tests. */
   onRequest?: (req: IncomingMessage) => void;
 }
@@ -132,7 +139,7 @@ export class FakeApiServerApp {
   };
 
   /** The controllers of the simulated control plane, working through the in-process client. */
-  startControllers(): { stop(): Promise<void> } {
+  startControllers(opts: { timeScale: number; workloads: boolean }): { stop(): Promise<void> } {
     const strategies = allStrategies();
     const namespaced = strategies
       .filter((s) => s.info.namespaced)
@@ -147,9 +154,16 @@ export class FakeApiServerApp {
       })),
     );
     const namespaces = startNamespaceController(this.client, namespaced);
+    const workloads = opts.workloads
+      ? startControllers(this.client, {
+          timeScale: opts.timeScale,
+          logs: this.logs,
+          nodeName: FAKE_NODE_NAME,
+        })
+      : undefined;
     return {
       stop: async () => {
-        await Promise.all([gc.stop(), namespaces.stop()]);
+        await Promise.all([gc.stop(), namespaces.stop(), workloads?.stop()]);
       },
     };
   }
@@ -198,8 +212,11 @@ export class FakeApiServerApp {
 
 /** Starts a fake apiserver on a loopback port (0 = any free port); close() tears it down. */
 export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promise<FakeApiServer> {
+  const timeScale = opts.timeScale ?? 1;
+  if (!(timeScale > 0) || !Number.isFinite(timeScale))
+    throw new Error(`the time scale must be a positive number, got ${timeScale}`);
   const app = new FakeApiServerApp();
-  const controllers = app.startControllers();
+  const controllers = app.startControllers({ timeScale, workloads: opts.workloads ?? false });
   const sockets = new Set<Socket>();
   const audit: AuditEntry[] = [];
   const server = createServer((req, res) => {

@@ -19,7 +19,7 @@ const waitFor = async (check: () => boolean): Promise<void> => {
 describe('the in-process client of the fake registry', () => {
   let fake: FakeApiServer;
   beforeAll(async () => {
-    fake = await startFakeApiServer();
+    fake = await startFakeApiServer({ workloads: false });
   });
   afterAll(() => fake.close());
 
