@@ -8,7 +8,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { errors, failureStatus, StatusError } from '../k8s/status';
 import { AuthConfig } from './auth.config';
-import { JOBS_VERB_KEY, JobsVerb, PUBLIC_KEY, RequestWithCaller } from './auth.decorators';
+import { Permission, PUBLIC_KEY, REQUIRES_KEY, RequestWithCaller } from './auth.decorators';
 import { Authenticator } from './authenticator';
 import { RbacPolicy } from './rbac/rbac';
 import { clientKey } from './rate-limit/client-address';
@@ -59,17 +59,21 @@ export class AuthGuard implements CanActivate {
     if (!user) throw unauthorized();
     // Counted before authorization, so that forbidden attempts use up the budget too.
     await this.count(`user:${user.name}`);
-    const verb = this.reflector.get<JobsVerb | undefined>(JOBS_VERB_KEY, ctx.getHandler());
-    if (verb) {
-      const params = (req.params ?? {}) as Record<string, string | undefined>;
-      const namespace = params.namespace ?? '';
-      const name = params.name;
-      if (!this.policy.allows(user, { verb, apiGroup: 'batch', resource: 'jobs', namespace, name }))
-        throw errors.forbidden(
-          { group: 'batch', resource: 'jobs' },
-          name ?? '',
-          `User "${user.name}" cannot ${verb} resource "jobs" in API group "batch" in the namespace "${namespace}"`,
-        );
+    const params = (req.params ?? {}) as Record<string, string | undefined>;
+    const namespace = params.namespace ?? '';
+    for (const p of this.reflector.get<Permission[] | undefined>(REQUIRES_KEY, ctx.getHandler()) ?? []) {
+      const name = p.nameParam ? params[p.nameParam] : undefined;
+      if (
+        this.policy.allows(user, { verb: p.verb, apiGroup: p.group, resource: p.resource, namespace, name })
+      )
+        continue;
+      // The apiserver's wording: the resource without its subresource before "is forbidden".
+      const where = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+      throw errors.forbidden(
+        { group: p.group, resource: p.resource.split('/')[0] },
+        name ?? '',
+        `User "${user.name}" cannot ${p.verb} resource "${p.resource}" in API group "${p.group}" ${where}`,
+      );
     }
     req.caller = { user, impersonate: this.config.impersonate };
     return true;
