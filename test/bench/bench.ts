@@ -110,12 +110,14 @@ interface Row {
   r: LoadResult;
   /** TCP connections the fake apiserver accepted during the measured run. */
   upstreamConnections: number;
+  /** Answers other than the expected code, and connection errors. */
+  unexpected: number;
 }
 
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const kilo = (n: number): string => (n >= 1000 ? `${(n / 1000).toFixed(2)}k` : fmt(n));
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
-const pct = (a: number, b: number): string => `${fmt((100 * a) / b)}%`;
+const pct = (a: number, b: number): string => (Number.isFinite(a / b) ? `${fmt((100 * a) / b)}%` : 'n/a');
 
 async function main(): Promise<void> {
   const stack = new Stack();
@@ -179,13 +181,9 @@ async function main(): Promise<void> {
       const before = await stack.probe(fake, { probe: 'stats' });
       const r = await stack.load(loader, { ...req, seconds: SECONDS, connections: CONNECTIONS });
       const after = await stack.probe(fake, { probe: 'stats' });
-      rows.push({
-        c,
-        p,
-        expected: expectedOf(c, p),
-        r,
-        upstreamConnections: after.accepted - before.accepted,
-      });
+      const expected = expectedOf(c, p);
+      const unexpected = r.requests - (r.codes[String(expected)] ?? 0) + r.errors;
+      rows.push({ c, p, expected, r, upstreamConnections: after.accepted - before.accepted, unexpected });
     }
   const gatewayEnd = await stack.probe(gateway, { probe: 'stats' });
 
@@ -204,11 +202,10 @@ async function main(): Promise<void> {
     '| case | path | req/s | p50 ms | p99 ms | answers | unexpected | upstream conns opened | per 1k req |',
     '|---|---|---:|---:|---:|---|---:|---:|---:|',
   );
-  for (const { c, p, expected, r, upstreamConnections } of rows) {
+  for (const { c, p, r, upstreamConnections, unexpected } of rows) {
     const codes = Object.entries(r.codes)
       .map(([code, n]) => `${n} × ${code}`)
       .join(', ');
-    const unexpected = r.requests - (r.codes[String(expected)] ?? 0) + r.errors;
     // Direct, the fake's accepted connections are the load generator's own.
     const conns =
       p.key === 'direct'
@@ -244,8 +241,12 @@ async function main(): Promise<void> {
 
   // The targets of issue 11, read from this run only.
   const verdicts: string[] = [];
-  const verdict = (ok: boolean | undefined, text: string): void => {
-    verdicts.push(`- ${ok === undefined ? 'n/a ' : ok ? 'PASS' : 'FAIL'} ${text}`);
+  // A rate of wrong answers is no rate: a row with unexpected codes fails what reads it.
+  const verdict = (ok: boolean | undefined, text: string, used: (Row | undefined)[]): void => {
+    const wrong = used.filter((x): x is Row => x !== undefined && x.unexpected > 0);
+    const why = wrong.map((x) => `${x.p.title} answered ${x.unexpected} unexpected to "${x.c.title}"`);
+    const mark = ok === undefined ? 'n/a ' : ok && !wrong.length ? 'PASS' : 'FAIL';
+    verdicts.push(`- ${mark} ${text}${why.length ? ` (${why.join('; ')})` : ''}`);
   };
   const gj = row('get-json', 'gateway');
   const bj = row('get-json', 'bare');
@@ -254,6 +255,7 @@ async function main(): Promise<void> {
     gj && bj
       ? `GET: gateway ${kilo(gj.r.rps)} req/s = ${pct(gj.r.rps, bj.r.rps)} of the bare proxy's ${kilo(bj.r.rps)} (≥ 80%); p50 ${fmt(gj.r.p50, 2)} ms vs bare ${fmt(bj.r.p50, 2)} ms + 1 ms`
       : 'GET: needs the gateway and bare proxy rows',
+    [gj, bj],
   );
   const gy = row('get-yaml', 'gateway');
   verdict(
@@ -261,6 +263,7 @@ async function main(): Promise<void> {
     gy && gj
       ? `GET as YAML ${kilo(gy.r.rps)} req/s = ${pct(gy.r.rps, gj.r.rps)} of GET as JSON (≥ 70%)`
       : 'GET as YAML: needs the gateway rows',
+    [gy, gj],
   );
   const gp = row('post-yaml', 'gateway');
   const dp = row('post-json', 'direct');
@@ -269,6 +272,7 @@ async function main(): Promise<void> {
     gp && dp
       ? `POST seed YAML through the gateway ${kilo(gp.r.rps)} req/s = ${pct(gp.r.rps, dp.r.rps)} of the fake's own JSON POST ${kilo(dp.r.rps)} (≥ 50%)`
       : 'POST: needs the gateway POST YAML and direct POST JSON rows',
+    [gp, dp],
   );
   const gatewayRows = rows.filter((x) => x.p.key === 'gateway');
   const conns = gatewayRows.reduce((n, x) => n + x.upstreamConnections, 0);
@@ -276,13 +280,16 @@ async function main(): Promise<void> {
   verdict(
     reqs ? (1000 * conns) / reqs <= 1 : undefined,
     `upstream connections: the gateway opened ${conns} in ${reqs} requests after warm-up = ${fmt((1000 * conns) / reqs, 2)} per 1,000 (≤ 1)`,
+    [],
   );
   const drift = gatewayEnd.rss / start.rss - 1;
   verdict(
     Math.abs(drift) <= 0.1,
     `RSS flat: ${mib(start.rss)} at the start, ${mib(gatewayEnd.rss)} at the end = ${drift >= 0 ? '+' : ''}${fmt(100 * drift, 1)}% (within ±10%)`,
+    [],
   );
   out.push('', '**Targets of issue 11** (this run):', ...verdicts);
+  notes.push(...stack.notes);
   if (notes.length) out.push('', '**Notes:**', ...notes.map((n) => `- ${n}`));
   process.stdout.write(`${out.join('\n')}\n`);
   stack.stopAll();
