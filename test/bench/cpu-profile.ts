@@ -37,6 +37,8 @@ export interface Summary {
   busyMs: number;
   groups: Share[];
   functions: Share[];
+  /** Per group, its functions' self time: what a group's share is made of. */
+  inGroup: Map<string, Map<string, number>>;
 }
 
 // Packages by the part of the request path they serve.
@@ -155,6 +157,7 @@ export function summarize(profile: CpuProfile): Summary {
   const selfGroup = new Map<string, number>();
   const totalGroup = new Map<string, number>();
   const selfFn = new Map<string, number>();
+  const inGroup = new Map<string, Map<string, number>>();
   const totalFn = new Map<string, number>();
   const add = (m: Map<string, number>, k: string, v: number): void => void m.set(k, (m.get(k) ?? 0) + v);
   let sampled = 0;
@@ -170,6 +173,9 @@ export function summarize(profile: CpuProfile): Summary {
     busy += ms;
     add(selfGroup, leafGroup, ms);
     add(selfFn, functionKey(leaf.callFrame), ms);
+    const members = inGroup.get(leafGroup) ?? new Map<string, number>();
+    inGroup.set(leafGroup, members);
+    add(members, functionKey(leaf.callFrame), ms);
     const groups = new Set<string>();
     const fns = new Set<string>();
     // Up to, not including, the root: every sample has that one.
@@ -191,6 +197,7 @@ export function summarize(profile: CpuProfile): Summary {
     busyMs: busy,
     groups: shares(selfGroup, totalGroup).sort((a, b) => b.self - a.self),
     functions: shares(selfFn, totalFn),
+    inGroup,
   };
 }
 
@@ -203,6 +210,16 @@ export function report(s: Summary, top = 20): string {
     '| group | self | total (on the stack) |',
     '|---|---:|---:|',
     ...s.groups.map((g) => `| ${g.name} | ${pct(g.self)} | ${pct(g.total)} |`),
+    '',
+    'What the largest groups are made of (self time):',
+    '',
+    ...s.groups.slice(0, 10).map((g) => {
+      const members = [...(s.inGroup.get(g.name) ?? new Map<string, number>())]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([name, ms]) => `\`${name}\` ${pct(ms)}`);
+      return `- ${g.name} (${pct(g.self)}): ${members.join(', ')}`;
+    }),
     '',
     `Top ${top} functions by self time:`,
     '',
