@@ -1,0 +1,288 @@
+// Job features the recorded stories do not cover, run on the fake with its controllers, held
+// to what pkg/controller/job (job_controller.go, pod_failure_policy.go, success_policy.go,
+// indexed_job_utils.go) writes: condition types, reasons and messages, counters, pod
+// annotations, events. Real: the fake apiserver, registry, job controller and kubelet, over the
+// in-process client. Not real: time runs TIME_SCALE times faster.
+import { FakeClient, EVENTS, JOBS, NAMESPACES, PODS } from '../../src/k8s/fake/client/fake-client';
+import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
+import { sleep } from '../support/wait';
+
+type Json = Record<string, any>;
+const TIME_SCALE = 50;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 15000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+const job = (name: string, spec: Json, pod: Json = {}): Json => ({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name },
+  spec: {
+    ...spec,
+    template: {
+      metadata: pod.metadata ?? {},
+      spec: {
+        restartPolicy: pod.restartPolicy ?? 'Never',
+        containers: [{ name: 'main', image: 'busybox:1.36', ...(pod.container ?? {}) }],
+      },
+    },
+  },
+});
+const hang = { metadata: { labels: { 'job-gateway.test/outcome': 'hang' } } };
+const fail = { metadata: { labels: { 'job-gateway.test/outcome': 'fail' } } };
+const conditions = (j: Json) =>
+  (j.status?.conditions ?? []).map((c: Json) => ({
+    type: c.type,
+    status: c.status,
+    reason: c.reason,
+    message: c.message,
+  }));
+
+describe('job controller features on the fake', () => {
+  let fake: FakeApiServer;
+  let c: FakeClient;
+  let n = 0;
+  let ns: string;
+  beforeAll(async () => {
+    fake = await startFakeApiServer({ timeScale: TIME_SCALE, workloads: true });
+    c = fake.client;
+  });
+  afterAll(() => fake?.close());
+  beforeEach(async () => {
+    ns = `features-${++n}`;
+    await c.create(NAMESPACES, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  });
+
+  const get = (name: string) => c.get(JOBS, ns, name);
+  const pods = async () => (await c.list(PODS, ns)).items;
+  const finished = (name: string) =>
+    until(`${name} to finish`, async () => {
+      const j = await get(name);
+      return (j.status?.conditions ?? []).some(
+        (x: Json) => (x.type === 'Complete' || x.type === 'Failed') && x.status === 'True',
+      )
+        ? j
+        : undefined;
+    });
+  const events = async () =>
+    (await c.list(EVENTS, ns)).items.map((e: Json) => `${e.type} ${e.reason}: ${e.message}`).sort();
+
+  it('podFailurePolicy FailJob: the matching exit code fails the Job with the rule in the message', async () => {
+    await c.create(
+      JOBS,
+      ns,
+      job(
+        'pfp',
+        {
+          podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] },
+        },
+        { container: { command: ['sh', '-c', 'exit 42'] } },
+      ),
+    );
+    const j = await finished('pfp');
+    const [pod] = await pods();
+    const message = `Container main for pod ${ns}/${pod.metadata.name} failed with exit code 42 matching FailJob rule at index 0`;
+    expect(conditions(j)).toEqual([
+      { type: 'FailureTarget', status: 'True', reason: 'PodFailurePolicy', message },
+      { type: 'Failed', status: 'True', reason: 'PodFailurePolicy', message },
+    ]);
+    expect(j.status).toMatchObject({ failed: 1, terminating: 0, ready: 0, uncountedTerminatedPods: {} });
+    expect(j.status.completionTime).toBeUndefined();
+    expect(pod.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 42, reason: 'Error' });
+    await until('the events', async () => (await events()).includes(`Warning PodFailurePolicy: ${message}`));
+  });
+
+  it('podFailurePolicy Ignore: ignored failures are not counted and the pod is replaced', async () => {
+    await c.create(
+      JOBS,
+      ns,
+      job(
+        'ignore',
+        {
+          backoffLimit: 0,
+          podFailurePolicy: { rules: [{ action: 'Ignore', onExitCodes: { operator: 'In', values: [1] } }] },
+        },
+        fail,
+      ),
+    );
+    await until('three pods', async () => (await pods()).length >= 3);
+    const j = await get('ignore');
+    expect(j.status.failed).toBeUndefined();
+    expect(conditions(j)).toEqual([]);
+    await c.delete(JOBS, ns, 'ignore', { propagationPolicy: 'Background' });
+  });
+
+  it('successPolicy: the Job succeeds by the rule, reason SuccessPolicy', async () => {
+    await c.create(
+      JOBS,
+      ns,
+      job('sp', {
+        completionMode: 'Indexed',
+        completions: 3,
+        parallelism: 1,
+        successPolicy: { rules: [{ succeededCount: 1 }] },
+      }),
+    );
+    const j = await finished('sp');
+    expect(conditions(j)).toEqual([
+      {
+        type: 'SuccessCriteriaMet',
+        status: 'True',
+        reason: 'SuccessPolicy',
+        message: 'Matched rules at index 0',
+      },
+      { type: 'Complete', status: 'True', reason: 'SuccessPolicy', message: 'Matched rules at index 0' },
+    ]);
+    expect(j.status).toMatchObject({ succeeded: 1, completedIndexes: '0' });
+    expect(j.status.completionTime).toBeDefined();
+  });
+
+  it('backoffLimitPerIndex: each index fails on its own, then FailedIndexes', async () => {
+    await c.create(
+      JOBS,
+      ns,
+      job(
+        'bpi',
+        { completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimitPerIndex: 1 },
+        fail,
+      ),
+    );
+    const j = await finished('bpi');
+    expect(conditions(j)).toEqual([
+      { type: 'FailureTarget', status: 'True', reason: 'FailedIndexes', message: 'Job has failed indexes' },
+      { type: 'Failed', status: 'True', reason: 'FailedIndexes', message: 'Job has failed indexes' },
+    ]);
+    expect(j.status).toMatchObject({ failed: 4, failedIndexes: '0,1' });
+    const counts = (await pods())
+      .map((p) => [
+        p.metadata.annotations['batch.kubernetes.io/job-completion-index'],
+        p.metadata.annotations['batch.kubernetes.io/job-index-failure-count'],
+      ])
+      .sort();
+    expect(counts).toEqual([
+      ['0', '0'],
+      ['0', '1'],
+      ['1', '0'],
+      ['1', '1'],
+    ]);
+  });
+
+  it('maxFailedIndexes: one failed index too many fails the Job', async () => {
+    await c.create(
+      JOBS,
+      ns,
+      job(
+        'mfi',
+        {
+          completionMode: 'Indexed',
+          completions: 3,
+          parallelism: 1,
+          backoffLimitPerIndex: 0,
+          maxFailedIndexes: 0,
+        },
+        fail,
+      ),
+    );
+    const j = await finished('mfi');
+    const message = 'Job has exceeded the specified maximal number of failed indexes';
+    expect(conditions(j)).toEqual([
+      { type: 'FailureTarget', status: 'True', reason: 'MaxFailedIndexesExceeded', message },
+      { type: 'Failed', status: 'True', reason: 'MaxFailedIndexesExceeded', message },
+    ]);
+    expect(j.status).toMatchObject({ failed: 1, failedIndexes: '0' });
+  });
+
+  it('no completions: done when one pod succeeded and none is left running', async () => {
+    await c.create(JOBS, ns, job('wq', { parallelism: 2 }, { container: { command: ['echo', 'done'] } }));
+    const j = await finished('wq');
+    expect(j.status).toMatchObject({ succeeded: 2, ready: 0, terminating: 0 });
+    expect(conditions(j).map((x: Json) => x.type)).toEqual(['SuccessCriteriaMet', 'Complete']);
+  });
+
+  it('suspending a running Job deletes its pods without counting them failed', async () => {
+    await c.create(JOBS, ns, job('sus', { parallelism: 2, completions: 2 }, hang));
+    await until('two ready pods', async () => (await get('sus')).status?.ready === 2);
+    await c.patch(JOBS, ns, 'sus', 'merge', { spec: { suspend: true } });
+    await until('no pods', async () => (await pods()).length === 0);
+    const j = await until('the status to settle', async () => {
+      const x = await get('sus');
+      return x.status.terminating === 0 && x.status.active === undefined ? x : undefined;
+    });
+    expect(conditions(j)).toEqual([
+      { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended' },
+    ]);
+    expect(j.status.failed).toBeUndefined();
+    expect(await events()).toEqual(
+      expect.arrayContaining([
+        'Normal Suspended: Job suspended',
+        expect.stringMatching(/^Normal SuccessfulDelete: Deleted pod: sus-/),
+      ]),
+    );
+  });
+
+  it.each([
+    ['TerminatingOrFailed', 'while the deleted pod is terminating'],
+    ['Failed', 'only once the deleted pod has failed'],
+  ])('podReplacementPolicy %s: a deleted pod is replaced %s', async (policy) => {
+    const name = `rp-${policy.toLowerCase()}`;
+    await c.create(JOBS, ns, job(name, { podReplacementPolicy: policy }, hang));
+    const first = await until('a running pod', async () =>
+      (await pods()).find((p) => p.status?.phase === 'Running'),
+    );
+    const seen: Json[] = [];
+    const stop = c.watch(PODS, ns, String(fake.store.currentRevision), (e) => seen.push(e));
+    await c.delete(PODS, ns, first.metadata.name);
+    await until('a replacement', async () =>
+      (await pods()).some((p) => p.metadata.name !== first.metadata.name),
+    );
+    stop();
+    const replaced = seen.findIndex((e) => e.type === 'ADDED');
+    const firstFailed = seen.findIndex(
+      (e) => e.object.metadata.name === first.metadata.name && e.object.status?.phase === 'Failed',
+    );
+    if (policy === 'Failed') expect(firstFailed).toBeGreaterThanOrEqual(0);
+    if (policy === 'Failed') expect(firstFailed).toBeLessThan(replaced);
+    else expect(firstFailed === -1 || firstFailed > replaced).toBe(true);
+    const j = await until('the failure counted', async () => {
+      const x = await get(name);
+      return x.status.failed === 1 ? x : undefined;
+    });
+    expect(j.status.failed).toBe(1);
+    await c.delete(JOBS, ns, name, { propagationPolicy: 'Background' });
+  });
+
+  it('restartPolicy OnFailure: container restarts count against the backoff limit', async () => {
+    await c.create(
+      JOBS,
+      ns,
+      job('onf', { backoffLimit: 1 }, { restartPolicy: 'OnFailure', container: { command: ['false'] } }),
+    );
+    const j = await finished('onf');
+    expect(conditions(j).map((x: Json) => `${x.type} ${x.reason}`)).toEqual([
+      'FailureTarget BackoffLimitExceeded',
+      'Failed BackoffLimitExceeded',
+    ]);
+    expect(j.status.failed).toBe(1);
+  });
+
+  it('activeDeadlineSeconds counts from the resume of a Job created suspended', async () => {
+    await c.create(JOBS, ns, job('ads', { suspend: true, activeDeadlineSeconds: 20 }, hang));
+    await sleep(30_000 / TIME_SCALE);
+    expect(conditions(await get('ads')).map((x: Json) => x.type)).toEqual(['Suspended']);
+    await c.patch(JOBS, ns, 'ads', 'merge', { spec: { suspend: false } });
+    const j = await finished('ads');
+    expect(conditions(j).map((x: Json) => `${x.type}=${x.status} ${x.reason}`)).toEqual([
+      'Suspended=False JobResumed',
+      'FailureTarget=True DeadlineExceeded',
+      'Failed=True DeadlineExceeded',
+    ]);
+    expect(j.status.failed).toBe(1);
+  });
+});
