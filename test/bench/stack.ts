@@ -313,6 +313,7 @@ http {
     const fd = openSync(log, 'w');
     const proc = fork(this.script('test/bench/load.ts'), [], {
       cwd: ROOT,
+      execArgv: [],
       env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
       stdio: ['ignore', fd, fd, 'ipc'],
     });
