@@ -305,8 +305,8 @@ const validRetryAfter = (v: string | undefined): string | undefined =>
  * The one place an apiserver answer becomes what the gateway's caller sees. A 2xx must
  * be the JSON that was asked for; otherwise the HTTP code decides, never a `code` in the
  * body: a client error is the apiserver's Status passed on, a 401 for the gateway's own
- * credentials is the gateway's fault (502), 503 and 504 keep their meaning, and any other
- * failure, or a body that is not a Status, is a 502. Retry-After on 429 and 503 passes on.
+ * credentials is the gateway's fault (502), 429, 503 and 504 keep their meaning, and any
+ * other failure, or a body that is not a Status, is a 502. Retry-After on 429 and 503 passes on.
  */
 export function checkUpstreamAnswer(reply: UpstreamAnswer, callersOwnToken: boolean): void {
   const { code } = reply;
@@ -334,6 +334,22 @@ export function checkUpstreamAnswer(reply: UpstreamAnswer, callersOwnToken: bool
   if (status && code >= 400 && code < 500) throw new StatusError({ ...status, code }, headers);
   if (status && (code === 503 || code === 504)) throw new StatusError({ ...status, code }, headers);
   const detail = status?.message || reply.body.subarray(0, 200).toString('utf8').trim();
+  // What stands in front of an apiserver (a proxy, a load balancer) answers these in HTML;
+  // they keep their meaning for the caller, who may retry.
+  if (code === 429)
+    throw new StatusError(
+      failureStatus(
+        429,
+        'TooManyRequests',
+        `the Kubernetes apiserver is limiting requests (HTTP 429): ${detail}`,
+      ),
+      { 'Retry-After': retryAfter ?? '1' },
+    );
+  if (code === 504)
+    throw new StatusError(
+      failureStatus(504, 'Timeout', `the Kubernetes apiserver did not answer in time (HTTP 504): ${detail}`),
+      { 'Retry-After': '1' },
+    );
   if (code === 503)
     throw new StatusError(
       failureStatus(
