@@ -125,6 +125,8 @@ async function main(): Promise<void> {
   const wantPaths = only(process.env.BENCH_PATHS);
   const cases = CASES.filter((c) => !wantCases || wantCases.includes(c.key));
   const notes: string[] = [];
+  // Other work on the machine skews every row; say how busy it was.
+  const loadAtStart = loadavg()[0];
 
   process.stderr.write('starting the fake apiserver, nginx, the bare proxies and the gateway...\n');
   const fake = await stack.fake();
@@ -192,9 +194,7 @@ async function main(): Promise<void> {
   out.push(
     `### npm run bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} at the end; Node ${process.version}; autocannon in its own process, ` +
+    `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, 1-minute load average ${loadAtStart.toFixed(2)} at the start and ${loadavg()[0].toFixed(2)} at the end; Node ${process.version}; autocannon in its own process, ` +
       `${CONNECTIONS} keep-alive connections, ${WARMUP} s warm-up then ${SECONDS} s per row. ` +
       `Gateway: K8S_BACKEND=cluster against the fake, token-file auth + RBAC, LOG_LEVEL=${process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'info'} to a file.` +
       (nginx ? ` nginx: ${process.env.BENCH_NGINX_WORKERS ?? '1'} worker.` : ''),
