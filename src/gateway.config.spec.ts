@@ -217,11 +217,23 @@ current-context: x
 `,
         'context "x" names user "nobody", which the kubeconfig lacks',
       ],
+      [
+        'certificate files that are not there',
+        `clusters: [{name: c, cluster: {server: "https://k.example", certificate-authority: /nonexistent/ca.crt}}]
+users: [{name: u, user: {client-certificate: /nonexistent/u.crt, client-key-data: AAAA}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`,
+        [
+          'cluster "c" certificate-authority /nonexistent/ca.crt does not exist',
+          'user "u" client-certificate /nonexistent/u.crt does not exist',
+        ],
+      ],
     ])('names the problem of %s', (name, body, problem) => {
       const path = kubeconfig(`${name.replace(/\W+/g, '-')}.yaml`, body);
-      expect(problems({ K8S_BACKEND: 'cluster', AUTH_MODE: 'passthrough', KUBECONFIG: path })).toEqual([
-        problem,
-      ]);
+      expect(problems({ K8S_BACKEND: 'cluster', AUTH_MODE: 'passthrough', KUBECONFIG: path })).toEqual(
+        [problem].flat(),
+      );
     });
 
     it('names a missing file, a missing context, and a missing kubeconfig', () => {

@@ -147,8 +147,17 @@ function checkKubeConfig(kc: KubeConfig, source: string, problems: ConfigProblem
     problems.add(`context "${name}" names cluster "${context.cluster}", which the kubeconfig lacks`);
     return;
   }
-  if (context.user && !kc.getUser(context.user))
+  const user = context.user ? kc.getUser(context.user) : null;
+  if (context.user && !user)
     problems.add(`context "${name}" names user "${context.user}", which the kubeconfig lacks`);
+  // Read on every request, so a missing one would fail them all instead of the start.
+  const files: [string, string | undefined][] = [
+    [`cluster "${cluster.name}" certificate-authority`, cluster.caFile],
+    [`user "${user?.name ?? ''}" client-certificate`, user?.certFile],
+    [`user "${user?.name ?? ''}" client-key`, user?.keyFile],
+  ];
+  for (const [what, path] of files)
+    if (path && !existsSync(path)) problems.add(`${what} ${path} does not exist`);
   let url: URL | undefined;
   try {
     url = new URL(cluster.server);
