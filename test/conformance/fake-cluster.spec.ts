@@ -51,6 +51,40 @@ describe('the fake as a small cluster that runs Jobs', () => {
     expect(del.stdout).toBe('job.batch "hello" deleted\n');
     await eventually(() => fake.store.list('pods', 'default').length === 0, 10000);
   });
+
+  it('takes the protobuf bodies of kubectl create job and kubectl run', async () => {
+    const created = await kubectl.run(['create', 'job', 'proto', '--image=busybox', '--', 'echo', 'hi']);
+    expect(created).toMatchObject({ code: 0, stdout: 'job.batch/proto created\n' });
+    const job = JSON.parse((await kubectl.run(['get', 'job', 'proto', '-o', 'json'])).stdout);
+    // The Go zero values of the protobuf body read as a JSON body's absence would.
+    expect(job.spec.template.metadata.creationTimestamp).toBeUndefined();
+    expect(job.spec.template.spec.containers).toEqual([
+      {
+        name: 'proto',
+        image: 'busybox',
+        command: ['echo', 'hi'],
+        resources: {},
+        terminationMessagePath: '/dev/termination-log',
+        terminationMessagePolicy: 'File',
+        imagePullPolicy: 'Always',
+      },
+    ]);
+    expect((await kubectl.run(['wait', '--for=condition=complete', 'job/proto', '--timeout=20s'])).code).toBe(
+      0,
+    );
+    expect((await kubectl.run(['logs', 'job/proto'])).stdout).toBe('hi\n');
+
+    const run = await kubectl.run(['run', 'solo', '--image=busybox', '--restart=Never', '--', 'echo', 'x']);
+    expect(run).toMatchObject({ code: 0, stdout: 'pod/solo created\n' });
+    const wait = await kubectl.run([
+      'wait',
+      '--for=jsonpath={.status.phase}=Succeeded',
+      'pod/solo',
+      '--timeout=20s',
+    ]);
+    expect(wait.code).toBe(0);
+    expect((await kubectl.run(['logs', 'solo'])).stdout).toBe('x\n');
+  });
 });
 
 describe('npm run fake-apiserver', () => {
