@@ -80,6 +80,10 @@ const SOCKET_WRITES =
   /^(writev|writeLatin1String|writeUtf8String|writeAsciiString|writeUcs2String|writeBuffer)$/;
 const UPSTREAM_SOCKET = 'socket writes to the apiserver (syscalls)';
 const CLIENT_SOCKET = 'socket writes to the client (syscalls)';
+// A stream pipe ends both sides from the same stack: its writes cannot be told apart.
+const PIPED_SOCKET = 'socket writes, piped (either side, syscalls)';
+// Frames that only run on the side that answers the client.
+const CLIENT_SIDE = /^node:_http_server$|node_modules\/(fastify|@nestjs)\//;
 const EVENT_LOOP = 'node HTTP server / event loop';
 
 function firstMatch(table: [RegExp, string][], key: string): string | undefined {
@@ -111,17 +115,22 @@ export function groupsOf(profile: CpuProfile): Map<number, string> {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const groups = new Map<number, string>();
-  const upstream = new Map<number, boolean>();
-  const onUpstreamSide = (id: number): boolean => {
-    const known = upstream.get(id);
-    if (known !== undefined) return known;
-    const frame = byId.get(id)?.callFrame;
-    const p = parent.get(id);
-    const v =
-      (frame ? ownGroup(frame) === 'upstream request' : false) || (p !== undefined && onUpstreamSide(p));
-    upstream.set(id, v);
-    return v;
+  // Whether a frame matching `test` is on the stack at `id`, memoised per node.
+  const onStack = (test: (f: CallFrame) => boolean): ((id: number) => boolean) => {
+    const memo = new Map<number, boolean>();
+    const has = (id: number): boolean => {
+      const known = memo.get(id);
+      if (known !== undefined) return known;
+      const frame = byId.get(id)?.callFrame;
+      const p = parent.get(id);
+      const v = (frame !== undefined && test(frame)) || (p !== undefined && has(p));
+      memo.set(id, v);
+      return v;
+    };
+    return has;
   };
+  const onUpstreamSide = onStack((f) => ownGroup(f) === 'upstream request');
+  const onClientSide = onStack((f) => CLIENT_SIDE.test(f.url));
   const groupOf = (id: number): string => {
     const known = groups.get(id);
     if (known !== undefined) return known;
@@ -129,7 +138,7 @@ export function groupsOf(profile: CpuProfile): Map<number, string> {
     const p = parent.get(id);
     let g: string;
     if (frame && !frame.url && SOCKET_WRITES.test(frame.functionName))
-      g = onUpstreamSide(id) ? UPSTREAM_SOCKET : CLIENT_SOCKET;
+      g = onUpstreamSide(id) ? UPSTREAM_SOCKET : onClientSide(id) ? CLIENT_SOCKET : PIPED_SOCKET;
     else g = (frame && ownGroup(frame)) ?? (p !== undefined ? groupOf(p) : EVENT_LOOP);
     groups.set(id, g);
     return g;
