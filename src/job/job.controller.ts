@@ -5,19 +5,14 @@ import type { FastifyReply } from 'fastify';
 import { CurrentCaller, RequiresJobs } from '../auth/auth.decorators';
 import type { Caller } from '../auth/user-info';
 import { StatusDto, statusExample } from '../common/status/status.dto';
-import { warningHeader } from '../k8s/warnings';
 import { CreateJobQueryDto } from './dto/create-job.query.dto';
 import { DeleteJobQueryDto } from './dto/delete-job.query.dto';
 import { JobParamsDto, NamespaceParamsDto } from './dto/job-params.dto';
 import { SEED_JOB_JSON } from './job.examples';
-import { JobService, RawReply } from './job.service';
+import { JobService } from './job.service';
+import { send } from './negotiation';
 
 const JOB_PATH = 'api/v1/_raw/job/namespace/:namespace';
-
-function send(res: FastifyReply, reply: RawReply): void {
-  if (reply.warnings.length) void res.header('Warning', [...new Set(reply.warnings)].map(warningHeader));
-  void res.status(reply.code).type(reply.contentType).send(reply.body);
-}
 
 const errorResponses = (codes: number[]): MethodDecorator[] =>
   codes.map((status) =>
@@ -75,10 +70,9 @@ export class JobController {
   async get(
     @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,
-    @Headers('accept') accept: string | undefined,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    send(res, await this.jobs.get(caller, p.namespace, p.name, accept));
+    send(res, await this.jobs.get(caller, p.namespace, p.name));
   }
 
   @Delete('name/:name')
@@ -104,7 +98,7 @@ export class JobController {
   @ApiOperation({
     summary: 'Create a Job from YAML or JSON',
     description:
-      'One Job per request. Errors are Status objects whose causes carry the field path and the line and column in the text you sent.',
+      'One Job, or several as YAML documents separated by `---` or as a List (at most 100), created all or nothing: every Job is checked and dry-run first, and if a create still fails the ones before it are deleted again. Several Jobs answer a List. Errors are Status objects whose causes carry the field path, the line and column in the text you sent, and for several Jobs the `document` index (0-based).',
   })
   @ApiResponse({
     status: 201,

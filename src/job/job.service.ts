@@ -1,7 +1,7 @@
 // The facade's use cases: parse and check what the console sent, then ask the apiserver.
-// HTTP lives in the controller, the wire protocol in the repository.
+// HTTP (codes aside, which are the apiserver's) lives in the controller, the wire protocol
+// in the repository.
 import { Injectable } from '@nestjs/common';
-import { dump } from 'js-yaml';
 import { withPositions } from '../common/body/cause-positions';
 import { ParsedDocument, parseBody } from '../common/body/parse-body';
 import type { Caller } from '../auth/user-info';
@@ -15,16 +15,15 @@ import { DeleteJobQueryDto } from './dto/delete-job.query.dto';
 import { batchFailure, DocumentFailure, jobName } from './create-batch';
 import { validateJobBody } from './job-validation';
 
+/** What the apiserver answered (JSON), with the warnings to relay; the controller negotiates the form. */
 export interface RawReply {
   code: number;
-  contentType: string;
   body: Buffer | string;
   warnings: string[];
 }
 
 const asRaw = (r: UpstreamReply, warnings: string[] = []): RawReply => ({
   code: r.code,
-  contentType: 'application/json',
   body: r.body,
   warnings: [...warnings, ...r.warnings],
 });
@@ -34,28 +33,9 @@ function listReply(replies: UpstreamReply[], warnings: string[]): RawReply {
   const items = replies.map((r): unknown => JSON.parse(r.body.toString('utf8')));
   return {
     code: 201,
-    contentType: 'application/json',
     body: JSON.stringify({ kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '' }, items }),
     warnings: [...warnings, ...replies.flatMap((r) => r.warnings)],
   };
-}
-
-/** Whether the Accept header prefers YAML over JSON (q-values honoured, JSON on a tie). */
-export function wantsYaml(accept: string | undefined): boolean {
-  const entries = (accept ?? '')
-    .split(',')
-    .map((part, i) => {
-      const [type, ...params] = part.split(';').map((x) => x.trim().toLowerCase());
-      const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? 1);
-      return { type, q: Number.isFinite(q) ? q : 0, i };
-    })
-    .filter((e) => e.q > 0)
-    .sort((a, b) => b.q - a.q || a.i - b.i);
-  for (const e of entries) {
-    if (['application/yaml', 'application/x-yaml', 'text/yaml'].includes(e.type)) return true;
-    if (['application/json', 'application/*', '*/*'].includes(e.type)) return false;
-  }
-  return false;
 }
 
 @Injectable()
@@ -65,16 +45,8 @@ export class JobService {
     private readonly config: K8sConfig,
   ) {}
 
-  async get(caller: Caller, namespace: string, name: string, accept?: string): Promise<RawReply> {
-    const reply = await this.jobs.get(namespace, name, caller);
-    if (!wantsYaml(accept)) return asRaw(reply);
-    const object: unknown = JSON.parse(reply.body.toString('utf8'));
-    return {
-      code: reply.code,
-      contentType: 'application/yaml',
-      body: dump(object, { lineWidth: -1 }),
-      warnings: reply.warnings,
-    };
+  async get(caller: Caller, namespace: string, name: string): Promise<RawReply> {
+    return asRaw(await this.jobs.get(namespace, name, caller));
   }
 
   async create(
@@ -97,9 +69,10 @@ export class JobService {
     };
     if (parsed.batch) return this.createBatch(caller, namespace, parsed.documents, options, warnings);
     const doc = parsed.documents[0];
-    const problem = this.check(doc, namespace);
-    if (problem) throw problem;
+    // Every error of this use case, ours or the apiserver's, gets its causes placed in the text here.
     try {
+      const problem = this.check(doc, namespace);
+      if (problem) throw problem;
       return asRaw(await this.jobs.create(namespace, doc.value, options, caller), warnings);
     } catch (e) {
       throw e instanceof StatusError ? withPositions(e, doc.root) : e;
@@ -207,28 +180,25 @@ export class JobService {
     return asRaw(reply);
   }
 
-  /** What this facade finds wrong with one document before asking the apiserver. */
+  /** What this facade finds wrong with one document before asking the apiserver (causes not yet placed). */
   private check(doc: ParsedDocument, namespace: string): StatusError | undefined {
     const job = doc.value;
     const meta = job.metadata;
     const ns =
       typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).namespace : undefined;
     if (ns !== undefined && ns !== null && ns !== '' && ns !== namespace)
-      return withPositions(
-        errors.badRequest(
-          'the namespace of the provided object does not match the namespace sent on the request',
-          [
-            {
-              reason: 'FieldValueInvalid',
-              message: `Invalid value: ${JSON.stringify(ns)}: must be ${JSON.stringify(namespace)} or left out`,
-              field: 'metadata.namespace',
-            },
-          ],
-        ),
-        doc.root,
+      return errors.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+        [
+          {
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: ${JSON.stringify(ns)}: must be ${JSON.stringify(namespace)} or left out`,
+            field: 'metadata.namespace',
+          },
+        ],
       );
     const problems = validateJobBody(job);
-    if (problems.length) return withPositions(invalidError('batch', 'Job', jobName(job), problems), doc.root);
+    if (problems.length) return invalidError('batch', 'Job', jobName(job), problems);
     return undefined;
   }
 }

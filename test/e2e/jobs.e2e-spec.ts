@@ -361,8 +361,8 @@ describe('the /api/v1/_raw/job facade', () => {
       expect(res.headers.allow).toBe('GET, HEAD, DELETE');
       expect(res.body).toMatchObject({ kind: 'Status', reason: 'MethodNotAllowed', code: 405 });
     }
-    const list = await http.get(`${BASE}/default`).expect(405);
-    expect(list.headers.allow).toBe('POST');
+    const collection = await http.put(`${BASE}/default`).expect(405);
+    expect(collection.headers.allow).toBe('GET, HEAD, POST');
     const unknown = await http.get('/api/v1/nothing-here').expect(404);
     expect(unknown.body).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
   });

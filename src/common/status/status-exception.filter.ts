@@ -4,6 +4,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply } from 'fastify';
 import { errors, failureStatus, StatusError, StatusReason } from '../../k8s/status';
 import { BODY_TYPES } from '../body/parse-body';
+import { AppConfig } from '../config/app.config';
 
 const REASONS: Record<number, StatusReason> = {
   400: 'BadRequest',
@@ -29,49 +30,81 @@ interface FastifyError {
   message: string;
 }
 
-/** Errors Fastify raises before a handler runs: body limits, content types, JSON. */
-function fromFastify(e: FastifyError): StatusError | undefined {
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-    return errors.tooLarge(`the body is larger than the limit of ${3 * 1024 * 1024} bytes`);
-  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return errors.unsupportedMediaType(BODY_TYPES);
-  if (e.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH')
-    return errors.badRequest('the Content-Length header does not match the body');
-  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
-    return errors.badRequest('the body is empty: send one Job as YAML or JSON');
-  if (e.code?.startsWith('FST_') && e.statusCode && e.statusCode < 500)
-    return new StatusError(failureStatus(e.statusCode, REASONS[e.statusCode] ?? '', e.message));
-  return undefined;
-}
+/** What reached the filter, by where it came from. */
+type Failure =
+  | { kind: 'status'; error: StatusError }
+  | { kind: 'http'; error: HttpException }
+  | { kind: 'fastify'; error: FastifyError }
+  | { kind: 'unknown'; error: unknown };
 
-export function toStatusError(exception: unknown): StatusError | undefined {
-  if (exception instanceof StatusError) return exception;
-  if (exception instanceof HttpException) {
-    const code = exception.getStatus();
-    if (code === 415) return errors.unsupportedMediaType(BODY_TYPES);
-    if (code === 413) return fromFastify({ code: 'FST_ERR_CTP_BODY_TOO_LARGE', message: '' });
-    const message =
-      code === 404
-        ? 'the server could not find the requested resource'
-        : exception.message || REASONS[code] || 'error';
-    return new StatusError(failureStatus(code, REASONS[code] ?? '', message));
-  }
-  if (typeof exception === 'object' && exception !== null && 'code' in exception)
-    return fromFastify(exception as FastifyError);
-  return undefined;
+function classify(exception: unknown): Failure {
+  if (exception instanceof StatusError) return { kind: 'status', error: exception };
+  if (exception instanceof HttpException) return { kind: 'http', error: exception };
+  const code =
+    typeof exception === 'object' && exception !== null ? (exception as FastifyError).code : undefined;
+  if (typeof code === 'string' && code.startsWith('FST_'))
+    return { kind: 'fastify', error: exception as FastifyError };
+  return { kind: 'unknown', error: exception };
 }
 
 @Catch()
 export class StatusExceptionFilter implements ExceptionFilter {
   private readonly log = new Logger('Errors');
 
+  constructor(private readonly app: AppConfig) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    let err = toStatusError(exception);
-    if (!err) {
-      this.log.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-      err = errors.internal('an internal error occurred; it was logged on the server');
-    }
+    const err = this.toStatusError(classify(exception));
     for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
     void reply.status(err.code).type('application/json').send(JSON.stringify(err.status));
+  }
+
+  private toStatusError(failure: Failure): StatusError {
+    switch (failure.kind) {
+      case 'status':
+        return failure.error;
+      case 'http':
+        return this.fromHttp(failure.error);
+      case 'fastify':
+        return this.fromFastify(failure.error) ?? this.internal(failure.error);
+      case 'unknown':
+        return this.internal(failure.error);
+    }
+  }
+
+  private tooLarge(): StatusError {
+    return errors.tooLarge(`the body is larger than the limit of ${this.app.bodyLimitBytes} bytes`);
+  }
+
+  /** Nest's own: a route that does not exist, and what its pipes raise. */
+  private fromHttp(e: HttpException): StatusError {
+    const code = e.getStatus();
+    if (code === 415) return errors.unsupportedMediaType(BODY_TYPES);
+    if (code === 413) return this.tooLarge();
+    const message =
+      code === 404
+        ? 'the server could not find the requested resource'
+        : e.message || REASONS[code] || 'error';
+    return new StatusError(failureStatus(code, REASONS[code] ?? '', message));
+  }
+
+  /** Errors Fastify raises before a handler runs: body limits, content types. */
+  private fromFastify(e: FastifyError): StatusError | undefined {
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return this.tooLarge();
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return errors.unsupportedMediaType(BODY_TYPES);
+    if (e.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH')
+      return errors.badRequest('the Content-Length header does not match the body');
+    if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+      return errors.badRequest('the body is empty: send a Job as YAML or JSON');
+    if (e.statusCode && e.statusCode < 500)
+      return new StatusError(failureStatus(e.statusCode, REASONS[e.statusCode] ?? '', e.message));
+    return undefined;
+  }
+
+  /** A bug: logged with its stack, answered without it. */
+  private internal(e: unknown): StatusError {
+    this.log.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    return errors.internal('an internal error occurred; it was logged on the server');
   }
 }

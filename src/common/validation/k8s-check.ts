@@ -3,6 +3,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
 import { FieldErrorType, renderValue } from '../../k8s/validation/field';
+import { isObject } from '../../k8s/json';
 
 export interface CheckFailure {
   type: FieldErrorType;
@@ -54,17 +55,14 @@ export const notSupported = (value: unknown, valid: readonly string[]): CheckFai
   body: `Unsupported value: ${renderValue(value)}: supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}`,
 });
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Present and an object (a mapping). */
 export const IsRequiredObject = (): PropertyDecorator =>
   Check('requiredObject', (v) =>
-    isAbsent(v) ? required() : isPlainObject(v) ? undefined : wrongType(v, 'an object'),
+    isAbsent(v) ? required() : isObject(v) ? undefined : wrongType(v, 'an object'),
   );
 
 export const IsOptionalObject = (): PropertyDecorator =>
-  Check('optionalObject', (v) => (isAbsent(v) || isPlainObject(v) ? undefined : wrongType(v, 'an object')));
+  Check('optionalObject', (v) => (isAbsent(v) || isObject(v) ? undefined : wrongType(v, 'an object')));
 
 /** An optional int32 ≥ 0: the counts and durations of a Job spec. */
 export const IsNonNegativeInt32 = (): PropertyDecorator =>
@@ -103,7 +101,7 @@ export const IsName = (rule: (s: string) => string[]): PropertyDecorator =>
   });
 
 const toInstance = <T>(cls: new () => T, v: unknown): unknown =>
-  isPlainObject(v) ? plainToInstance(cls, v, { excludeExtraneousValues: true, exposeUnsetFields: false }) : v;
+  isObject(v) ? plainToInstance(cls, v, { excludeExtraneousValues: true, exposeUnsetFields: false }) : v;
 
 /** A nested object checked by `cls`; a value that is not an object is left for the type rule to report. */
 export function Nested<T>(cls: () => new () => T): PropertyDecorator {

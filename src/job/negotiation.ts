@@ -1,0 +1,42 @@
+// The form of an answer: the apiserver's JSON as it came, or YAML when the caller prefers it.
+import type { FastifyReply } from 'fastify';
+import { dump } from 'js-yaml';
+import { YAML_TYPES } from '../common/body/parse-body';
+import { warningHeader } from '../k8s/warnings';
+import type { RawReply } from './job.service';
+
+const JSON_ANY = ['application/json', 'application/*', '*/*'];
+
+/** Whether the Accept header prefers YAML over JSON (q-values honoured, JSON on a tie). */
+export function wantsYaml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const entries = accept
+    .split(',')
+    .map((part, i) => {
+      const [type, ...params] = part.split(';').map((x) => x.trim().toLowerCase());
+      const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? 1);
+      return { type, q: Number.isFinite(q) ? q : 0, i };
+    })
+    .filter((e) => e.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const e of entries) {
+    if (YAML_TYPES.includes(e.type)) return true;
+    if (JSON_ANY.includes(e.type)) return false;
+  }
+  return false;
+}
+
+/** Sends a reply in the form the caller asked for, with the apiserver's warnings. */
+export function send(res: FastifyReply, reply: RawReply): void {
+  const accept = res.request.headers.accept;
+  if (reply.warnings.length) void res.header('Warning', [...new Set(reply.warnings)].map(warningHeader));
+  if (!wantsYaml(accept)) {
+    void res.status(reply.code).type('application/json').send(reply.body);
+    return;
+  }
+  const object: unknown = JSON.parse(reply.body.toString());
+  void res
+    .status(reply.code)
+    .type('application/yaml')
+    .send(dump(object, { lineWidth: -1 }));
+}
