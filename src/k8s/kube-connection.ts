@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { readFile } from 'node:fs/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { failureStatus, StatusError } from './status';
 import { parseWarnings } from './warnings';
@@ -138,6 +139,14 @@ export class KubeConnection {
     delete opts.agent;
     const user = kc.getCurrentUser();
     const cluster = kc.getCurrentCluster();
+    // client-node applies the cluster's TLS settings only for a context with a user;
+    // kubectl applies them to anonymous contexts too.
+    if (!user && cluster) {
+      if (cluster.skipTLSVerify) opts.rejectUnauthorized = false;
+      if (cluster.tlsServerName) opts.servername = cluster.tlsServerName;
+      if (cluster.caData) opts.ca = Buffer.from(cluster.caData, 'base64');
+      else if (cluster.caFile) opts.ca = await readFile(cluster.caFile);
+    }
     const fixed =
       !user?.exec &&
       !user?.authProvider &&

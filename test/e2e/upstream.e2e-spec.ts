@@ -2,9 +2,11 @@
 // servers that misbehave the ways an apiserver (or what stands in front of it) can:
 // down, slow, failing, answering HTML, lying in a Status, flooding. Their kubeconfigs
 // name plain http:// servers, as kubectl proxy's do, without insecure-skip-tls-verify.
+import { execFileSync } from 'node:child_process';
 import { createServer, Server } from 'node:http';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -480,4 +482,110 @@ describe('upstream answers, taken for what they are', () => {
       await get('fine').expect(200);
     },
   );
+});
+
+describe('an https apiserver, as the kubeconfig describes its TLS', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tls-'));
+  // A self-signed certificate for 127.0.0.1 is its own certificate authority.
+  const selfSigned = (name: string): { cert: string; key: string } => {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, `${name}.key`),
+        '-out',
+        join(dir, `${name}.crt`),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      cert: readFileSync(join(dir, `${name}.crt`), 'utf8'),
+      key: readFileSync(join(dir, `${name}.key`), 'utf8'),
+    };
+  };
+  const served = selfSigned('server');
+  const other = selfSigned('other');
+  let server: HttpsServer;
+  let url: string;
+
+  beforeAll(async () => {
+    server = createHttpsServer({ cert: served.cert, key: served.key }, (req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          kind: 'Job',
+          apiVersion: 'batch/v1',
+          metadata: { name: 'tls', namespace: 'default' },
+        }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  const kubeconfig = (cluster: string, user: boolean): string => {
+    const file = join(mkdtempSync(join(dir, 'kc-')), 'config');
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${url}", ${cluster}}}]
+${user ? 'users: [{name: u, user: {token: t}}]' : ''}
+contexts: [{name: x, context: {cluster: c${user ? ', user: u' : ''}}}]
+current-context: x
+`,
+    );
+    return file;
+  };
+  const b64 = (pem: string): string => Buffer.from(pem).toString('base64');
+
+  it.each([
+    [
+      'its certificate-authority-data, with a user',
+      () => kubeconfig(`certificate-authority-data: ${b64(served.cert)}`, true),
+    ],
+    [
+      'its certificate-authority file, with no user',
+      () => kubeconfig(`certificate-authority: ${join(dir, 'server.crt')}`, false),
+    ],
+    ['insecure-skip-tls-verify', () => kubeconfig('insecure-skip-tls-verify: true', false)],
+  ])('trusts the server through %s', async (_name, file) => {
+    const gw = await startGateway({ K8S_BACKEND: 'cluster', KUBECONFIG: file(), AUTH_MODE: 'passthrough' });
+    try {
+      const res = await request(gw.app.getHttpServer()).get(JOB).set(TOKEN).expect(200);
+      expect(res.body).toMatchObject({ kind: 'Job', metadata: { name: 'tls' } });
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('refuses a server its certificate authority did not sign, with a 502', async () => {
+    const gw = await startGateway({
+      K8S_BACKEND: 'cluster',
+      KUBECONFIG: kubeconfig(`certificate-authority-data: ${b64(other.cert)}`, true),
+      AUTH_MODE: 'passthrough',
+    });
+    try {
+      const res = await request(gw.app.getHttpServer()).get(JOB).set(TOKEN).expect(502);
+      expect(res.body).toMatchObject({ reason: 'InternalError', code: 502 });
+      expect(res.body.message).toMatch(/^the connection to the Kubernetes apiserver failed: .*certificate/);
+    } finally {
+      await gw.close();
+    }
+  });
 });
