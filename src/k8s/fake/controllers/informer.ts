@@ -20,6 +20,9 @@ const rvOf = (obj: Json): number => Number(metaOf(obj).resourceVersion ?? 0);
 export class Informer {
   private readonly cache = new Map<string, Json>();
   private readonly handlers: InformerHandler[] = [];
+  // Indexes (cache.Indexer): name → index function and value → keys of the objects.
+  private readonly indexers = new Map<string, (obj: Json) => string[]>();
+  private readonly indexes = new Map<string, Map<string, Set<string>>>();
   private stopWatch?: () => void;
 
   constructor(
@@ -31,9 +34,44 @@ export class Informer {
     this.handlers.push(h);
   }
 
+  /** Keeps objects findable by the values `fn` gives, e.g. the uid of their controller. */
+  addIndex(name: string, fn: (obj: Json) => string[]): void {
+    this.indexers.set(name, fn);
+    const idx = new Map<string, Set<string>>();
+    this.indexes.set(name, idx);
+    for (const [k, obj] of this.cache) for (const v of fn(obj)) this.indexAdd(idx, v, k);
+  }
+
+  byIndex(name: string, value: string): Json[] {
+    const keys = this.indexes.get(name)?.get(value);
+    if (!keys) return [];
+    return [...keys].map((k) => this.cache.get(k)).filter((o): o is Json => o !== undefined);
+  }
+
+  private indexAdd(idx: Map<string, Set<string>>, value: string, key: string): void {
+    let s = idx.get(value);
+    if (!s) idx.set(value, (s = new Set()));
+    s.add(key);
+  }
+
+  private put(key: string, obj: Json | undefined): void {
+    const old = this.cache.get(key);
+    for (const [name, fn] of this.indexers) {
+      const idx = this.indexes.get(name) as Map<string, Set<string>>;
+      for (const v of old ? fn(old) : []) {
+        const s = idx.get(v);
+        s?.delete(key);
+        if (s && !s.size) idx.delete(v);
+      }
+      for (const v of obj ? fn(obj) : []) this.indexAdd(idx, v, key);
+    }
+    if (obj) this.cache.set(key, obj);
+    else this.cache.delete(key);
+  }
+
   async start(): Promise<void> {
     const listed = await this.client.list(this.ref, undefined);
-    for (const obj of listed.items) this.cache.set(keyOf(obj), obj);
+    for (const obj of listed.items) this.put(keyOf(obj), obj);
     for (const obj of listed.items) for (const h of this.handlers) h.add?.(obj);
     this.stopWatch = this.client.watch(this.ref, undefined, listed.resourceVersion, (e) => this.onEvent(e));
   }
@@ -56,7 +94,7 @@ export class Informer {
   observe(obj: Json): void {
     const k = keyOf(obj);
     const cur = this.cache.get(k);
-    if (cur && rvOf(cur) < rvOf(obj)) this.cache.set(k, obj);
+    if (cur && rvOf(cur) < rvOf(obj)) this.put(k, obj);
   }
 
   private onEvent(e: WatchEvent): void {
@@ -65,14 +103,14 @@ export class Informer {
     switch (e.type) {
       case 'ADDED':
       case 'MODIFIED':
-        if (!old || rvOf(old) <= rvOf(e.object)) this.cache.set(k, e.object);
+        if (!old || rvOf(old) <= rvOf(e.object)) this.put(k, e.object);
         for (const h of this.handlers) {
           if (old) h.update?.(old, e.object);
           else h.add?.(e.object);
         }
         return;
       case 'DELETED':
-        this.cache.delete(k);
+        this.put(k, undefined);
         for (const h of this.handlers) h.delete?.(e.object);
         return;
     }

@@ -42,6 +42,7 @@ import {
 import { matchSuccessPolicy } from './success-policy';
 
 const FIELD_MANAGER = 'kube-controller-manager';
+const BY_CONTROLLER = 'controller-uid';
 const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
 // syncJobBatchPeriod: pod events and status-only Job updates are batched for a second.
 const SYNC_BATCH_MS = 1000;
@@ -113,6 +114,10 @@ export class JobController {
       add: (j) => this.queue.add(objectKey(j)),
       update: (o, c) => this.updateJob(o, c),
       delete: (j) => this.deleteJob(j),
+    });
+    d.pods.addIndex(BY_CONTROLLER, (p) => {
+      const uid = controllerRefOf(p)?.uid;
+      return uid ? [uid] : [];
     });
     d.pods.addHandler({
       add: (p) => this.addPod(p),
@@ -223,9 +228,8 @@ export class JobController {
 
   /** Pods of a finished or deleted Job that still hold the tracking finalizer go to the orphan queue. */
   private cleanupPodFinalizers(job: Json): void {
-    const uid = metaOf(job).uid;
-    for (const p of this.d.pods.list(metaOf(job).namespace))
-      if (hasTracking(p) && controllerRefOf(p)?.uid === uid) this.orphanQueue.add(objectKey(p));
+    for (const p of this.d.pods.byIndex(BY_CONTROLLER, String(metaOf(job).uid)))
+      if (hasTracking(p)) this.orphanQueue.add(objectKey(p));
   }
 
   // ---- orphan pods ----------------------------------------------------------------------
@@ -283,7 +287,10 @@ export class JobController {
     const status = readStatus(job);
     const satisfied = this.expectations.satisfied(key);
     const uid = String(metaOf(job).uid);
-    const pods = this.d.pods.list(namespace).filter((p) => controllerRefOf(p)?.uid === uid);
+    const pods = this.d.pods
+      .byIndex(BY_CONTROLLER, uid)
+      .filter((p) => metaOf(p).namespace === namespace)
+      .sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
     const activePods = pods.filter(isActive);
     const ctx: SyncCtx = {
       key,
