@@ -495,6 +495,16 @@ describe('the dev default, rate limits, security headers and CORS', () => {
       { AUTH_MODE: 'token-file', AUTH_TOKEN_FILE: TOKEN_FILE, AUTH_RBAC_FILE: '/nonexistent' },
       /cannot read AUTH_RBAC_FILE/,
     ],
+    // Settings that would do nothing, and a generated admin nobody asked for.
+    [{ AUTH_MODE: '', AUTH_TOKEN_FILE: TOKEN_FILE }, /AUTH_TOKEN_FILE is set but AUTH_MODE is unset/],
+    [
+      { AUTH_MODE: 'passthrough', AUTH_OIDC_CLIENT_ID: 'c' },
+      /AUTH_OIDC_CLIENT_ID set but AUTH_MODE is passthrough/,
+    ],
+    [
+      { K8S_BACKEND: 'cluster', KUBECONFIG: 'examples/none', AUTH_MODE: '' },
+      /AUTH_MODE is required with K8S_BACKEND=cluster/,
+    ],
   ])('refuses to start with %j, and leaves nothing listening', async (env, message) => {
     const servers = (): number =>
       process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
