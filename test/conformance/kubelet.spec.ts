@@ -91,6 +91,31 @@ describe('the simulated kubelet', () => {
     expect(await log.text()).toBe('220\n');
   });
 
+  it('init containers have completed when the pod runs; a sidecar keeps running', async () => {
+    await c.create(PODS, ns, {
+      ...pod('inits', { command: ['sleep', '5'] }),
+      spec: {
+        restartPolicy: 'Never',
+        initContainers: [
+          { name: 'setup', image: 'busybox:1.36', command: ['true'] },
+          { name: 'sidecar', image: 'busybox:1.36', restartPolicy: 'Always' },
+        ],
+        containers: [{ name: 'main', image: 'busybox:1.36', command: ['sleep', '5'] }],
+      },
+    });
+    const p = await phase('inits', 'Running');
+    expect(
+      p.status.initContainerStatuses.map((s: Json) => [
+        s.name,
+        Object.keys(s.state)[0],
+        s.state.terminated?.reason,
+      ]),
+    ).toEqual([
+      ['setup', 'terminated', 'Completed'],
+      ['sidecar', 'running', undefined],
+    ]);
+  });
+
   it('sleep N runs N seconds of simulated time', async () => {
     const start = Date.now();
     await c.create(PODS, ns, pod('sleeper', { command: ['sleep', '10'] }));

@@ -265,6 +265,18 @@ export class Kubelet {
     const run: Run = { startedMs: now, startedAt: nowIso, plans: new Map(), timers: [], restarts: 0 };
     for (const c of containers) run.plans.set(str(c.name), planFor(pod, c));
     const ip = this.allocateIp();
+    // Init containers have run to completion (KWOK's fast stage); sidecars keep running.
+    const inits = asArray(field(pod, 'spec', 'initContainers')).filter(isObject);
+    const initStatuses = inits.map((c) =>
+      c.restartPolicy === 'Always'
+        ? this.containerStatus(c, { running: { startedAt: nowIso } }, true, 0)
+        : this.containerStatus(
+            c,
+            { terminated: { exitCode: 0, reason: 'Completed', startedAt: nowIso, finishedAt: nowIso } },
+            false,
+            0,
+          ),
+    );
     await this.patchStatus(pod, {
       phase: 'Running',
       conditions: [
@@ -278,6 +290,7 @@ export class Kubelet {
       podIP: ip,
       podIPs: [{ ip }],
       startTime: nowIso,
+      ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
       containerStatuses: containers.map((c) =>
         this.containerStatus(c, { running: { startedAt: nowIso } }, true, 0),
       ),
