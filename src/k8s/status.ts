@@ -297,9 +297,15 @@ function upstreamStatus(body: Buffer, contentType: string): Status | undefined {
   return status;
 }
 
-/** Retry-After as a number of seconds or an HTTP date; anything else is not passed on. */
-const validRetryAfter = (v: string | undefined): string | undefined =>
-  v !== undefined && (/^\d{1,9}$/.test(v.trim()) || !Number.isNaN(Date.parse(v))) ? v.trim() : undefined;
+/** Retry-After as a number of seconds or an HTTP date (IMF-fixdate); anything else is not passed on. */
+function validRetryAfter(v: string | undefined): string | undefined {
+  const t = v?.trim() ?? '';
+  if (/^\d{1,9}$/.test(t)) return t;
+  return /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(t) &&
+    !Number.isNaN(Date.parse(t))
+    ? t
+    : undefined;
+}
 
 /**
  * The one place an apiserver answer becomes what the gateway's caller sees. A 2xx must
