@@ -8,7 +8,11 @@ import { FAKE_NODE_NAME } from '../../src/k8s/fake/registry/node.strategy';
 import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
 import { Kubectl } from '../support/kubectl';
 
-const pod = (name: string, extra: Json = {}, containers = [{ name: 'main', image: 'busybox' }]): string =>
+const pod = (
+  name: string,
+  extra: Json = {},
+  containers: Json[] = [{ name: 'main', image: 'busybox' }],
+): string =>
   JSON.stringify({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -167,6 +171,23 @@ describe('pods, events and the node on the fake apiserver', () => {
     const fields = JSON.stringify(got.metadata.managedFields);
     expect(fields).toMatch(/"f:enableServiceLinks"/);
     expect(fields).not.toMatch(/f:tolerations|f:volumes|f:priority/);
+    // Zero values Go's encoder leaves out do not survive; a pointer's zero does.
+    const zeros = await call(
+      'POST',
+      '/api/v1/namespaces/default/pods',
+      JSON.parse(
+        pod('zeros', { hostNetwork: false, nodeName: '', activeDeadlineSeconds: 5 }, [
+          { name: 'main', image: 'busybox', workingDir: '', stdin: false, ports: [] },
+        ]),
+      ),
+    );
+    expect(zeros.status).toBe(201);
+    expect(zeros.json.spec).not.toHaveProperty('hostNetwork');
+    expect(zeros.json.spec).not.toHaveProperty('nodeName');
+    expect(zeros.json.spec.activeDeadlineSeconds).toBe(5);
+    for (const key of ['workingDir', 'stdin', 'ports'])
+      expect(zeros.json.spec.containers[0]).not.toHaveProperty(key);
+    await call('DELETE', '/api/v1/namespaces/default/pods/zeros');
     const invalid = await kubectl.run(['create', '-f', '-'], pod('bad', { restartPolicy: 'Sometimes' }));
     expect(invalid.code).not.toBe(0);
     expect(invalid.stderr).toMatch(

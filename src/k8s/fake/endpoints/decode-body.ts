@@ -5,6 +5,7 @@ import { DEFAULT_YAML_LIMITS, DocumentError, parseYaml } from '../../../common/b
 import { errors, StatusError } from '../../status';
 import { decodeAs } from '../codec/decode';
 import { dropEmptyFields } from '../codec/go-types';
+import { dropEmptyByTags } from '../codec/struct-tags';
 import { decodeProtobuf, ProtobufError } from '../codec/protobuf';
 import { isObject, Json } from '../../json';
 import { groupVersion, ResourceStrategy } from '../registry/strategy';
@@ -136,6 +137,7 @@ export function decodeValue(
   object.apiVersion = gv;
   // What Go's encoder would not write back does not survive the round trip through the Go type.
   dropEmptyFields(object, strategy.info.schemaType);
+  dropEmptyByTags(object, strategy.info.schemaType);
   strategy.applyDefaults(object);
   return { object, warnings };
 }
