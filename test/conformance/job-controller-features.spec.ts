@@ -272,6 +272,55 @@ describe('job controller features on the fake', () => {
     expect(j.status.failed).toBe(1);
   });
 
+  it('manualSelector: an orphan pod the selector matches is adopted, one that stops matching is released', async () => {
+    await c.create(PODS, ns, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'stray', labels: { app: 'adopt', 'job-gateway.test/outcome': 'hang' } },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox:1.36' }] },
+    });
+    const spec = {
+      manualSelector: true,
+      selector: { matchLabels: { app: 'adopt' } },
+      template: {
+        metadata: { labels: { app: 'adopt', 'job-gateway.test/outcome': 'hang' } },
+        spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox:1.36' }] },
+      },
+    };
+    const created = await c.create(JOBS, ns, {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'adopter' },
+      spec,
+    });
+    const adopted = await until('the adoption', async () => {
+      const p = await c.get(PODS, ns, 'stray');
+      return p.metadata.ownerReferences ? p : undefined;
+    });
+    expect(adopted.metadata.ownerReferences).toEqual([
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        name: 'adopter',
+        uid: created.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
+    expect(adopted.metadata.finalizers).toEqual(['batch.kubernetes.io/job-tracking']);
+    await until('the Job to count it', async () => (await get('adopter')).status?.active === 1);
+    expect((await pods()).map((p) => p.metadata.name)).toEqual(['stray']);
+
+    await c.patch(PODS, ns, 'stray', 'merge', { metadata: { labels: { app: 'elsewhere' } } });
+    const released = await until('the release', async () => {
+      const p = await c.get(PODS, ns, 'stray');
+      return p.metadata.ownerReferences ? undefined : p;
+    });
+    expect(released.metadata.finalizers).toBeUndefined();
+    await until('a replacement', async () => (await pods()).length === 2);
+    await c.delete(JOBS, ns, 'adopter', { propagationPolicy: 'Background' });
+  });
+
   it('activeDeadlineSeconds counts from the resume of a Job created suspended', async () => {
     await c.create(JOBS, ns, job('ads', { suspend: true, activeDeadlineSeconds: 20 }, hang));
     await sleep(30_000 / TIME_SCALE);

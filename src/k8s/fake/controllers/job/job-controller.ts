@@ -5,6 +5,7 @@
 import { FakeClient, JOBS, PODS } from '../../client/fake-client';
 import { Json } from '../../../json';
 import { StatusError } from '../../../status';
+import { selectorMatches } from '../../../validation/label-selector';
 import { EventRecorder } from '../event-recorder';
 import { Expectations, UidExpectations } from '../expectations';
 import { Informer } from '../informer';
@@ -43,6 +44,7 @@ import { matchSuccessPolicy } from './success-policy';
 
 const FIELD_MANAGER = 'kube-controller-manager';
 const BY_CONTROLLER = 'controller-uid';
+const ORPHANS = 'orphans-by-namespace';
 const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
 // syncJobBatchPeriod: pod events and status-only Job updates are batched for a second.
 const SYNC_BATCH_MS = 1000;
@@ -119,6 +121,7 @@ export class JobController {
       const uid = controllerRefOf(p)?.uid;
       return uid ? [uid] : [];
     });
+    d.pods.addIndex(ORPHANS, (p) => (controllerRefOf(p) ? [] : [String(metaOf(p).namespace)]));
     d.pods.addHandler({
       add: (p) => this.addPod(p),
       update: (o, c) => this.updatePod(o, c),
@@ -164,6 +167,8 @@ export class JobController {
     }
     if (!controllerRefOf(pod)) {
       if (hasTracking(pod)) this.orphanQueue.add(objectKey(pod));
+      // An orphan: the Jobs that would adopt it take a look.
+      for (const j of this.jobsSelecting(pod)) this.enqueueBatched(j);
       return;
     }
     const job = this.jobOfPod(pod);
@@ -181,7 +186,10 @@ export class JobController {
     }
     const job = this.jobOfPod(cur);
     if (!job) {
-      if (!controllerRefOf(cur) && hasTracking(cur)) this.orphanQueue.add(objectKey(cur));
+      if (!controllerRefOf(cur)) {
+        if (hasTracking(cur)) this.orphanQueue.add(objectKey(cur));
+        for (const j of this.jobsSelecting(cur)) this.enqueueBatched(j);
+      }
       const oldJob = this.jobOfPod(old);
       if (oldJob) this.enqueueBatched(oldJob);
       return;
@@ -230,6 +238,93 @@ export class JobController {
   private cleanupPodFinalizers(job: Json): void {
     for (const p of this.d.pods.byIndex(BY_CONTROLLER, String(metaOf(job).uid)))
       if (hasTracking(p)) this.orphanQueue.add(objectKey(p));
+  }
+
+  /** Jobs in the pod's namespace whose selector matches it (getPodJobs). */
+  private jobsSelecting(pod: Json): Json[] {
+    const labels = metaOf(pod).labels ?? {};
+    return this.d.jobs
+      .list(metaOf(pod).namespace)
+      .filter((j) => selectorMatches((j.spec as Json | undefined)?.selector, labels));
+  }
+
+  /**
+   * getPodsForJob with ClaimPods (controller_ref_manager.go): the pods this Job controls and
+   * still selects; owned pods it no longer selects are released, orphans it selects adopted
+   * (with the tracking finalizer), unless the Job is being deleted.
+   */
+  private async podsForJob(job: Json): Promise<Json[]> {
+    const m = metaOf(job);
+    const uid = String(m.uid);
+    const namespace = String(m.namespace);
+    const selector = (job.spec as Json | undefined)?.selector;
+    const selects = (p: Json): boolean => selectorMatches(selector, metaOf(p).labels ?? {});
+    const out: Json[] = [];
+    for (const p of this.d.pods.byIndex(BY_CONTROLLER, uid)) {
+      if (metaOf(p).namespace !== namespace) continue;
+      if (selects(p)) out.push(p);
+      else if (!m.deletionTimestamp) await this.claimPatch(p, 'release', job);
+    }
+    const orphans = m.deletionTimestamp
+      ? []
+      : this.d.pods.byIndex(ORPHANS, namespace).filter((p) => !isDeleting(p) && selects(p));
+    if (orphans.length && (await this.canAdopt(job)))
+      for (const p of orphans) {
+        const adopted = await this.claimPatch(p, 'adopt', job);
+        if (adopted) out.push(adopted);
+      }
+    return out.sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
+  }
+
+  /** RecheckDeletionTimestamp: adopt only for the same Job, read fresh, not being deleted. */
+  private async canAdopt(job: Json): Promise<boolean> {
+    try {
+      const fresh = await this.d.client.get(JOBS, String(metaOf(job).namespace), String(metaOf(job).name));
+      return metaOf(fresh).uid === metaOf(job).uid && !metaOf(fresh).deletionTimestamp;
+    } catch (e) {
+      if (isNotFound(e)) return false;
+      throw e;
+    }
+  }
+
+  private async claimPatch(pod: Json, how: 'adopt' | 'release', job: Json): Promise<Json | undefined> {
+    const pm = metaOf(pod);
+    const jm = metaOf(job);
+    const refs = (pm.ownerReferences ?? []).filter((r) => r.uid !== jm.uid);
+    const finalizers = (pm.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
+    if (how === 'adopt') {
+      refs.push({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        name: String(jm.name),
+        uid: String(jm.uid),
+        controller: true,
+        blockOwnerDeletion: true,
+      });
+      finalizers.push(JOB_TRACKING_FINALIZER);
+    }
+    try {
+      const out = await this.d.client.patch(
+        PODS,
+        String(pm.namespace),
+        String(pm.name),
+        'merge',
+        {
+          metadata: {
+            resourceVersion: pm.resourceVersion,
+            ownerReferences: refs.length ? refs : null,
+            finalizers: finalizers.length ? finalizers : null,
+          },
+        },
+        { fieldManager: FIELD_MANAGER },
+      );
+      this.d.pods.observe(out);
+      return out;
+    } catch (e) {
+      // Gone or changed meanwhile: the next sync sees it as it is.
+      if (e instanceof StatusError && (e.code === 404 || e.code === 409)) return undefined;
+      throw e;
+    }
   }
 
   // ---- orphan pods ----------------------------------------------------------------------
@@ -287,10 +382,7 @@ export class JobController {
     const status = readStatus(job);
     const satisfied = this.expectations.satisfied(key);
     const uid = String(metaOf(job).uid);
-    const pods = this.d.pods
-      .byIndex(BY_CONTROLLER, uid)
-      .filter((p) => metaOf(p).namespace === namespace)
-      .sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
+    const pods = await this.podsForJob(job);
     const activePods = pods.filter(isActive);
     const ctx: SyncCtx = {
       key,
