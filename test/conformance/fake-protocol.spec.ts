@@ -244,6 +244,72 @@ describe('the fake apiserver protocol', () => {
     );
   });
 
+  it('tracks lists in managedFields as the Go markers say: Job conditions atomic, pod conditions by type', async () => {
+    // As the fixtures recorded on a real cluster show (test/fixtures/real-cluster/succeeded.json).
+    await call('POST', JOBS, job('mf'));
+    const condition = {
+      type: 'Complete',
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: '2026-01-01T00:00:00Z',
+    };
+    const jobStatus = await call(
+      'PATCH',
+      `${JOBS}/mf/status?fieldManager=job-controller`,
+      {
+        status: {
+          conditions: [{ ...condition, type: 'SuccessCriteriaMet' }, condition],
+          startTime: '2026-01-01T00:00:00Z',
+          completionTime: '2026-01-01T00:00:01Z',
+          succeeded: 1,
+        },
+      },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
+    expect(jobStatus.json.message).toBeUndefined();
+    const jobEntry = jobStatus.json.metadata.managedFields.find((m: any) => m.manager === 'job-controller');
+    expect(jobEntry.fieldsV1['f:status']['f:conditions']).toEqual({});
+
+    const pods = '/api/v1/namespaces/default/pods';
+    await call('POST', pods, {
+      metadata: { name: 'mf' },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    const podStatus = await call(
+      'PATCH',
+      `${pods}/mf/status?fieldManager=kubelet`,
+      {
+        status: {
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              lastProbeTime: null,
+              lastTransitionTime: '2026-01-01T00:00:00Z',
+            },
+          ],
+          podIPs: [{ ip: '10.244.0.9' }],
+          containerStatuses: [
+            { name: 'c', ready: true, restartCount: 0, image: 'busybox', imageID: '', state: {} },
+          ],
+        },
+      },
+      { 'Content-Type': 'application/strategic-merge-patch+json' },
+    );
+    const podEntry = podStatus.json.metadata.managedFields.find((m: any) => m.manager === 'kubelet');
+    expect(Object.keys(podEntry.fieldsV1['f:status']['f:conditions'])).toEqual(['.', 'k:{"type":"Ready"}']);
+    expect(Object.keys(podEntry.fieldsV1['f:status']['f:podIPs'])).toEqual(['.', 'k:{"ip":"10.244.0.9"}']);
+    expect(podEntry.fieldsV1['f:status']['f:containerStatuses']).toEqual({});
+    // A strategic merge patch merges pod conditions by type: Ready stays when another arrives.
+    const merged = await call(
+      'PATCH',
+      `${pods}/mf/status`,
+      { status: { conditions: [{ type: 'Initialized', status: 'True' }] } },
+      { 'Content-Type': 'application/strategic-merge-patch+json' },
+    );
+    expect(merged.json.status.conditions.map((c: any) => c.type)).toEqual(['Ready', 'Initialized']);
+  });
+
   it('answers a watch from a version it no longer has with 410 Expired', async () => {
     for (let i = 0; i < 10001; i++)
       fake.store.update('namespaces', '', 'default', fake.store.get('namespaces', '', 'default')!);

@@ -4,24 +4,10 @@
 // Field sets are written in the FieldsV1 notation: f:<field>, k:{<merge key>}, v:<value>, and
 // "." for a node that is itself a member and also has members below it.
 import { arrayItem, schemaTypes } from './codec/schema';
+import { fieldTag } from './codec/struct-tags';
 import { deepEqual, isObject, Json, own } from '../json';
 import { errors } from '../status';
 
-const LIST_KEYS: Record<string, string[]> = {
-  'V1PodSpec.containers': ['name'],
-  'V1PodSpec.initContainers': ['name'],
-  'V1PodSpec.volumes': ['name'],
-  'V1PodSpec.imagePullSecrets': ['name'],
-  'V1Container.env': ['name'],
-  'V1Container.ports': ['containerPort', 'protocol'],
-  'V1Container.volumeMounts': ['mountPath'],
-  'V1ObjectMeta.ownerReferences': ['uid'],
-  'V1JobStatus.conditions': ['type'],
-  'V1NamespaceStatus.conditions': ['type'],
-};
-const SET_LISTS = new Set(['V1ObjectMeta.finalizers']);
-/** Maps the schema marks +mapType=atomic: owned whole, like a scalar. */
-const ATOMIC_MAPS = new Set(['V1PodSpec.nodeSelector']);
 /** Never tracked (stripmeta.go). */
 const STRIPPED_META = new Set([
   'name',
@@ -57,16 +43,30 @@ type Shape =
   | { kind: 'assoc'; type: string | undefined; keys: string[] }
   | { kind: 'set' };
 
+/**
+ * How structured-merge-diff sees a list or map, from the Go markers: +listType=map with its
+ * keys, set, or atomic; without a marker, a merge patch strategy makes a list keyed by its
+ * merge key (or a set of scalars), and anything else is atomic.
+ */
+function listShape(parent: string | undefined, key: string, itemType: string | undefined): Shape {
+  const tag = fieldTag(parent, key);
+  if (tag?.listType === 'map' && tag.listMapKeys?.length)
+    return { kind: 'assoc', type: itemType, keys: tag.listMapKeys };
+  if (tag?.listType === 'set') return { kind: 'set' };
+  if (tag?.listType) return { kind: 'leaf' };
+  if (tag?.patchStrategy?.split(',').includes('merge'))
+    return tag.patchMergeKey ? { kind: 'assoc', type: itemType, keys: [tag.patchMergeKey] } : { kind: 'set' };
+  return { kind: 'leaf' };
+}
+
 function shapeOf(parent: string | undefined, key: string, value: unknown): Shape {
   const t = parent ? own(schemaTypes[parent]?.properties ?? {}, key)?.type : undefined;
-  const at = `${parent}.${key}`;
-  const keys = own(LIST_KEYS, at);
-  if (Array.isArray(value) && keys) return { kind: 'assoc', type: t ? arrayItem(t) : undefined, keys };
-  if (Array.isArray(value) && SET_LISTS.has(at)) return { kind: 'set' };
+  if (Array.isArray(value)) return listShape(parent, key, t ? arrayItem(t) : undefined);
   if (isObject(value) && t && /^[A-Z]/.test(t)) return { kind: 'struct', type: t };
   // A field our schema lacks (an alpha field the decoder kept): its object is a struct.
   if (isObject(value) && !t) return { kind: 'struct', type: '' };
-  if (isObject(value) && t?.startsWith('{ [key: string]') && !ATOMIC_MAPS.has(at)) return { kind: 'map' };
+  if (isObject(value) && t?.startsWith('{ [key: string]') && fieldTag(parent, key)?.mapType !== 'atomic')
+    return { kind: 'map' };
   return { kind: 'leaf' };
 }
 

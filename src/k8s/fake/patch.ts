@@ -1,6 +1,7 @@
 // The three patch formats of the apiserver: RFC 6902 JSON patch, RFC 7386 merge patch,
-// and strategic merge patch with the merge keys of the Job and pod types.
+// and strategic merge patch with the merge keys of the served types' struct tags.
 import { arrayItem, schemaTypes } from './codec/schema';
+import { patchMerge } from './codec/struct-tags';
 import { clone, deepEqual, isObject, Json, str, own } from '../json';
 import { defineKey } from '../../common/body/json-parse';
 
@@ -132,31 +133,6 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
-// patchStrategy/patchMergeKey struct tags of kubernetes/api for the types a Job holds.
-const MERGE_KEYS: Record<string, string> = {
-  'V1PodSpec.containers': 'name',
-  'V1PodSpec.initContainers': 'name',
-  'V1PodSpec.ephemeralContainers': 'name',
-  'V1PodSpec.volumes': 'name',
-  'V1PodSpec.imagePullSecrets': 'name',
-  'V1PodSpec.hostAliases': 'ip',
-  'V1PodSpec.topologySpreadConstraints': 'topologyKey',
-  'V1PodSpec.schedulingGates': 'name',
-  'V1PodSpec.resourceClaims': 'name',
-  'V1Container.env': 'name',
-  'V1Container.ports': 'containerPort',
-  'V1Container.volumeMounts': 'mountPath',
-  'V1Container.volumeDevices': 'devicePath',
-  'V1Container.resizePolicy': 'resourceName',
-  'V1EphemeralContainer.env': 'name',
-  'V1EphemeralContainer.ports': 'containerPort',
-  'V1EphemeralContainer.volumeMounts': 'mountPath',
-  'V1ObjectMeta.ownerReferences': 'uid',
-  'V1JobStatus.conditions': 'type',
-  'V1NamespaceStatus.conditions': 'type',
-};
-const MERGED_PRIMITIVE_LISTS = new Set(['V1ObjectMeta.finalizers', 'V1NamespaceSpec.finalizers']);
-
 const typeOf = (typeName: string | undefined, key: string): string | undefined =>
   typeName && schemaTypes[typeName] ? own(schemaTypes[typeName].properties, key)?.type : undefined;
 
@@ -187,11 +163,11 @@ export function applyStrategicMergePatch(original: unknown, patch: unknown, type
     }
     const fieldType = typeOf(typeName, k);
     const itemType = fieldType && arrayItem(fieldType);
-    const listKey = typeName ? `${typeName}.${k}` : '';
-    const mergeKey = own(MERGE_KEYS, listKey);
-    if (Array.isArray(v) && mergeKey) {
-      out[k] = mergeKeyedList(out[k], v, mergeKey, itemType);
-    } else if (Array.isArray(v) && MERGED_PRIMITIVE_LISTS.has(listKey)) {
+    // The field's patchStrategy and patchMergeKey, from kubernetes/api's struct tags.
+    const merge = patchMerge(typeName, k);
+    if (Array.isArray(v) && merge && merge !== 'primitive') {
+      out[k] = mergeKeyedList(out[k], v, merge, itemType);
+    } else if (Array.isArray(v) && merge === 'primitive') {
       const current = Array.isArray(out[k]) ? (out[k] as unknown[]) : [];
       const seen = new Set(current.map((x) => JSON.stringify(x)));
       out[k] = [...current, ...(v as unknown[]).filter((x) => !seen.has(JSON.stringify(x)))];

@@ -1,9 +1,9 @@
 // Reads the Kubernetes protobuf envelope ("k8s\0" + runtime.Unknown) and the object inside it
 // into the object's JSON form, as the apiserver's protobuf serializer would hand it to the
 // same decoding path a JSON body takes. Field numbers, wire types, JSON names and omitempty
-// come from k8s.io/api's struct tags (schema/protobuf-fields.json, scripts/gen-protobuf-fields.mjs);
+// come from k8s.io/api's struct tags (schema/struct-tags.json, scripts/gen-struct-tags.mjs);
 // the few types with a wire form of their own (Time, IntOrString, Quantity, ...) are read here.
-import data from '../schema/protobuf-fields.json';
+import data from '../schema/struct-tags.json';
 
 type Json = Record<string, unknown>;
 

@@ -1,19 +1,24 @@
-// Go's JSON encoding of the served types other than Job (whose shape go-types.json carries in
-// more detail), from the struct tags recorded in schema/protobuf-fields.json: what Go's encoder
-// would not write back (omitempty fields at their zero value, null optionals) does not survive
-// a round trip through the Go type, so it does not survive here either.
-import data from '../schema/protobuf-fields.json';
+// What kubernetes/api's struct tags and markers say about each field of the served types
+// (schema/struct-tags.json, scripts/gen-struct-tags.mjs): how Go's JSON encoder drops zero
+// values, how strategic merge patch merges a list (patchStrategy, patchMergeKey), and how the
+// field manager tracks it (+listType, +listMapKey, +mapType).
+import data from '../schema/struct-tags.json';
 import { isObject, Json, own } from '../../json';
 
-interface Tag {
+export interface Tag {
   json: string;
   type: string;
   omitempty?: boolean;
+  patchStrategy?: string;
+  patchMergeKey?: string;
+  listType?: string;
+  listMapKeys?: string[];
+  mapType?: string;
 }
 
 const TYPES = data.types as Record<string, Tag[]>;
 
-/** The Go type behind each schema type this table covers. */
+/** The Go types whose zero values are dropped here (Job's are dropped by go-types.ts). */
 const GO_TYPE_OF: Record<string, string> = {
   V1Pod: 'k8s.io/api/core/v1.Pod',
   V1Namespace: 'k8s.io/api/core/v1.Namespace',
@@ -21,6 +26,40 @@ const GO_TYPE_OF: Record<string, string> = {
   CoreV1Event: 'k8s.io/api/core/v1.Event',
   EventsV1Event: 'k8s.io/api/events/v1.Event',
 };
+
+// The generated client's names for Go types: V1PodSpec, CoreV1Event, EventsV1Event.
+const PREFIXES: [string, string[]][] = [
+  ['k8s.io/api/batch/v1.', ['V1']],
+  ['k8s.io/api/core/v1.', ['V1', 'CoreV1']],
+  ['k8s.io/apimachinery/pkg/apis/meta/v1.', ['V1']],
+  ['k8s.io/api/events/v1.', ['EventsV1']],
+];
+const BY_SCHEMA_NAME = (() => {
+  const out = new Map<string, Record<string, Tag>>();
+  for (const [pkg, prefixes] of PREFIXES)
+    for (const [goType, tags] of Object.entries(TYPES)) {
+      if (!goType.startsWith(pkg)) continue;
+      const byJson = Object.fromEntries(tags.filter((t) => t.json).map((t) => [t.json, t]));
+      for (const p of prefixes) {
+        const name = `${p}${goType.slice(pkg.length)}`;
+        if (!out.has(name)) out.set(name, byJson);
+      }
+    }
+  return out;
+})();
+
+/** The tags of a field of a schema type (`V1PodSpec`, `containers`), if the table has it. */
+export function fieldTag(schemaType: string | undefined, field: string): Tag | undefined {
+  const fields = schemaType ? BY_SCHEMA_NAME.get(schemaType) : undefined;
+  return fields ? own(fields, field) : undefined;
+}
+
+/** A list's merge key under strategic merge patch, or 'primitive' for a merged list of scalars. */
+export function patchMerge(schemaType: string | undefined, field: string): string | undefined {
+  const tag = fieldTag(schemaType, field);
+  if (!tag?.patchStrategy?.split(',').includes('merge')) return undefined;
+  return tag.patchMergeKey ?? 'primitive';
+}
 
 const ZERO: Record<string, unknown> = { string: '', bool: false, int32: 0, int64: 0, float64: 0 };
 

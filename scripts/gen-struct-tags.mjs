@@ -1,9 +1,10 @@
-// Generates src/k8s/fake/schema/protobuf-fields.json: for every struct the fake decodes from a
-// protobuf body (Job, Pod, Namespace, Node, Event, Binding, DeleteOptions and what they are
-// made of), its fields' protobuf numbers and wire types, JSON names, omitempty/omitzero and Go
-// types, read from the struct tags of k8s.io/api and k8s.io/apimachinery's types.go.
+// Generates src/k8s/fake/schema/struct-tags.json: for every struct the fake serves (Job, Pod,
+// Namespace, Node, Event, Binding, DeleteOptions and what they are made of), its fields' Go
+// types, JSON names, omitempty/omitzero, protobuf numbers and wire types, patch strategy and
+// merge key, and the list/map markers (+listType, +listMapKey, +mapType) the field manager
+// uses, read from the struct tags and comments of k8s.io/api and k8s.io/apimachinery's types.go.
 // Run: (cd /tmp && go mod download -json k8s.io/api@v0.36.3 k8s.io/apimachinery@v0.36.3)
-//      node scripts/gen-protobuf-fields.mjs
+//      node scripts/gen-struct-tags.mjs
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,12 +61,28 @@ for (const [pkg, file] of Object.entries(PACKAGES)) {
     });
   for (const m of text.matchAll(/^type (\w+) struct \{\n([\s\S]*?)^\}/gm)) {
     const fields = [];
+    let markers = [];
     for (const line of m[2].split('\n')) {
+      const marker = /^\t\/\/ \+(listType|listMapKey|mapType)=(\S+)/.exec(line);
+      if (marker) markers.push([marker[1], marker[2]]);
       const f = /^\t(?:(\w+)\s+)?([*\[\]\w.]+(?:\[[\w.]+\][*\w.]+)?)\s+`([^`]*)`/.exec(line);
-      if (!f) continue;
-      const json = /json:"([^"]*)"/.exec(f[3])?.[1] ?? '';
-      const proto = /protobuf:"([^"]*)"/.exec(f[3])?.[1];
-      fields.push({ name: f[1], type: qualify(f[2]), json, proto });
+      if (!f) {
+        if (!line.trim().startsWith('//')) markers = [];
+        continue;
+      }
+      const tag = (name) => new RegExp(`${name}:"([^"]*)"`).exec(f[3])?.[1];
+      fields.push({
+        name: f[1],
+        type: qualify(f[2]),
+        json: tag('json') ?? '',
+        proto: tag('protobuf'),
+        patchStrategy: tag('patchStrategy'),
+        patchMergeKey: tag('patchMergeKey'),
+        listType: markers.find(([k]) => k === 'listType')?.[1],
+        listMapKeys: markers.filter(([k]) => k === 'listMapKey').map(([, v]) => v),
+        mapType: markers.find(([k]) => k === 'mapType')?.[1],
+      });
+      markers = [];
     }
     structs[`${pkg}.${m[1]}`] = fields;
   }
@@ -104,11 +121,16 @@ while (queue.length) {
       type,
       ...(opts.includes('omitempty') ? { omitempty: true } : {}),
       ...(opts.includes('omitzero') ? { omitzero: true } : {}),
+      ...(f.patchStrategy ? { patchStrategy: f.patchStrategy } : {}),
+      ...(f.patchMergeKey ? { patchMergeKey: f.patchMergeKey } : {}),
+      ...(f.listType ? { listType: f.listType } : {}),
+      ...(f.listMapKeys.length ? { listMapKeys: f.listMapKeys } : {}),
+      ...(f.mapType ? { mapType: f.mapType } : {}),
     });
     const inner = /([\w./-]+\.\w+)$/.exec(type)?.[1];
     if (inner && structs[inner]) queue.push(inner);
   }
 }
-const target = new URL('../src/k8s/fake/schema/protobuf-fields.json', import.meta.url);
+const target = new URL('../src/k8s/fake/schema/struct-tags.json', import.meta.url);
 writeFileSync(target, JSON.stringify({ version: VERSION, types: out }) + '\n');
 console.log(`${Object.keys(out).length} types written to ${target.pathname}`);
