@@ -1,7 +1,8 @@
 // Real: the gateway and real HTTP servers on loopback: the fake apiserver, and small
 // servers that misbehave the ways an apiserver (or what stands in front of it) can:
 // down, slow, failing, answering HTML, lying in a Status, flooding. Their kubeconfigs
-// name plain http:// servers, as kubectl proxy's do, without insecure-skip-tls-verify.
+// name plain http:// servers, as kubectl proxy's do, without insecure-skip-tls-verify;
+// one serves https with a certificate authority made here with openssl.
 import { execFileSync } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
@@ -222,7 +223,9 @@ describe('the upstream connection', () => {
   });
 
   it('finishes requests in flight when it shuts down (what SIGTERM triggers)', async () => {
+    let arrived = false;
     const { server, url } = await listen((_req, res) => {
+      arrived = true;
       setTimeout(() => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end('{"kind":"Job","apiVersion":"batch/v1","metadata":{"name":"slow"}}');
@@ -232,7 +235,8 @@ describe('the upstream connection', () => {
     try {
       await gw.app.listen(0, '127.0.0.1');
       const pending = fetch(`${await gw.app.getUrl()}${JOB}`, { headers: TOKEN });
-      await new Promise((r) => setTimeout(r, 100));
+      // Shut down while the apiserver is still answering, however loaded the machine is.
+      await until('the request to reach the apiserver', () => arrived, 10000);
       const closed = gw.close();
       const res = await pending;
       expect(res.status).toBe(200);
