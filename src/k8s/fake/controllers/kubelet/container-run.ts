@@ -3,7 +3,7 @@
 // after a second, "hang" runs until deleted, anything else succeeds after
 // job-gateway.test/run-ms, 1500 ms by default). Without the label the container's command is
 // read when it is a well-known shape: echo, sleep N, true, false, exit N and sh -c scripts of
-// those; anything else runs briefly and succeeds.
+// those; anything else runs briefly and succeeds (or, restarted Always, keeps running).
 import { isObject, Json } from '../../../json';
 import { asArray, metaOf } from '../objects';
 
@@ -106,7 +106,12 @@ export function planFor(pod: Json, container: Json): ContainerPlan {
   const argv = [...asArray<unknown>(container.command), ...asArray<unknown>(container.args)].filter(
     (a): a is string => typeof a === 'string',
   );
-  return fromCommand(argv) ?? { steps: [{ sleepMs: DEFAULT_RUN_MS }], exitCode: 0 };
+  const known = fromCommand(argv);
+  if (known) return known;
+  // An unknown program in a pod that is always restarted is taken for a server: it keeps running.
+  const restartPolicy = isObject(pod.spec) ? pod.spec.restartPolicy : undefined;
+  if (restartPolicy === undefined || restartPolicy === 'Always') return { steps: [] };
+  return { steps: [{ sleepMs: DEFAULT_RUN_MS }], exitCode: 0 };
 }
 
 /** The containers of a pod spec. */

@@ -8,9 +8,10 @@ const pod = (
   container: Json,
   labels?: Record<string, string>,
   annotations?: Record<string, string>,
+  restartPolicy = 'Never',
 ): Json => ({
   metadata: { name: 'p', namespace: 'ns', labels, annotations },
-  spec: { containers: [container] },
+  spec: { restartPolicy, containers: [container] },
 });
 const plan = (container: Json, labels?: Record<string, string>, annotations?: Record<string, string>) =>
   planFor(pod(container, labels, annotations), container);
@@ -36,6 +37,14 @@ describe('what a simulated container does', () => {
     const p = plan(container);
     expect(p).toEqual({ steps, exitCode });
     expect(runTime(p)).toBe(ms);
+  });
+
+  it('takes an unknown program restarted Always for a server that keeps running', () => {
+    const server = { image: 'nginx' };
+    expect(runTime(planFor(pod(server, undefined, undefined, 'Always'), server))).toBe(Infinity);
+    expect(runTime(planFor(pod(server, undefined, undefined, 'OnFailure'), server))).toBe(1500);
+    const echo = { command: ['echo', 'x'] };
+    expect(runTime(planFor(pod(echo, undefined, undefined, 'Always'), echo))).toBe(0);
   });
 
   it('follows the kwok stages label and run-ms first', () => {
