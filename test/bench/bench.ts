@@ -3,7 +3,8 @@
 // proxy, a bare Fastify route, the gateway in cluster mode) and autocannon loads them from a
 // process of its own. Prints a Markdown table and the targets of issue 11 read from it.
 // It is a measurement: it exits 0 whatever the verdicts, 1 only when it could not measure.
-//   BENCH_SECONDS (8) per case, BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (32),
+//   BENCH_SECONDS (8) per case, BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (1:
+//   more rounds run every row again, interleaved, and show the median; for a busy machine),
 //   BENCH_CASES / BENCH_PATHS: comma-separated subsets of the keys below, BENCH_KEEP=1 keeps logs.
 import { cpus, loadavg } from 'node:os';
 import { SEED_JOB_JSON, SEED_JOB_WITH_REMARK_YAML, SEED_JOB_YAML } from '../../src/job/job.examples';
@@ -13,6 +14,7 @@ import { call, Child, Stack } from './stack';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 const only = (v: string | undefined): string[] | undefined => v?.split(',').map((s) => s.trim());
 
 interface Case {
@@ -106,11 +108,12 @@ const CASES: Case[] = [
 interface Row {
   c: Case;
   p: Path;
-  expected: number;
+  /** The round with the median rate (the only one when BENCH_ROUNDS is 1). */
   r: LoadResult;
-  /** TCP connections the fake apiserver accepted during the measured run. */
+  /** Over all rounds: requests, TCP connections the fake apiserver accepted while they ran,
+   * and answers other than the expected code plus connection errors. */
+  requests: number;
   upstreamConnections: number;
-  /** Answers other than the expected code, and connection errors. */
   unexpected: number;
 }
 
@@ -173,19 +176,39 @@ async function main(): Promise<void> {
 
   const gatewayBoot = await stack.probe(gateway, { probe: 'stats' });
   let gatewayStart: ProbeStats | undefined;
+  const runs = new Map<string, { r: LoadResult; conns: number }[]>();
+  for (let round = 1; round <= ROUNDS; round++)
+    for (const c of cases)
+      for (const p of paths) {
+        process.stderr.write(
+          `${ROUNDS > 1 ? `round ${round}: ` : ''}${c.title} via ${p.title.replace(/\*/g, '')}...\n`,
+        );
+        const req = request(c, p);
+        await stack.load(loader, { ...req, seconds: WARMUP, connections: CONNECTIONS });
+        if (p.key === 'gateway') gatewayStart ??= await stack.probe(gateway, { probe: 'stats' });
+        const before = await stack.probe(fake, { probe: 'stats' });
+        const r = await stack.load(loader, { ...req, seconds: SECONDS, connections: CONNECTIONS });
+        const after = await stack.probe(fake, { probe: 'stats' });
+        const key = `${c.key}/${p.key}`;
+        runs.set(key, [...(runs.get(key) ?? []), { r, conns: after.accepted - before.accepted }]);
+      }
   const rows: Row[] = [];
   for (const c of cases)
     for (const p of paths) {
-      process.stderr.write(`${c.title} via ${p.title.replace(/\*/g, '')}...\n`);
-      const req = request(c, p);
-      await stack.load(loader, { ...req, seconds: WARMUP, connections: CONNECTIONS });
-      if (p.key === 'gateway') gatewayStart ??= await stack.probe(gateway, { probe: 'stats' });
-      const before = await stack.probe(fake, { probe: 'stats' });
-      const r = await stack.load(loader, { ...req, seconds: SECONDS, connections: CONNECTIONS });
-      const after = await stack.probe(fake, { probe: 'stats' });
+      const all = runs.get(`${c.key}/${p.key}`) ?? [];
       const expected = expectedOf(c, p);
-      const unexpected = r.requests - (r.codes[String(expected)] ?? 0) + r.errors;
-      rows.push({ c, p, expected, r, upstreamConnections: after.accepted - before.accepted, unexpected });
+      const sorted = [...all].sort((a, b) => a.r.rps - b.r.rps);
+      rows.push({
+        c,
+        p,
+        r: sorted[Math.floor((sorted.length - 1) / 2)].r,
+        requests: all.reduce((n, x) => n + x.r.requests, 0),
+        upstreamConnections: all.reduce((n, x) => n + x.conns, 0),
+        unexpected: all.reduce(
+          (n, x) => n + x.r.requests - (x.r.codes[String(expected)] ?? 0) + x.r.errors,
+          0,
+        ),
+      });
     }
   const gatewayEnd = await stack.probe(gateway, { probe: 'stats' });
 
@@ -195,14 +218,17 @@ async function main(): Promise<void> {
     `### npm run bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, 1-minute load average ${loadAtStart.toFixed(2)} at the start and ${loadavg()[0].toFixed(2)} at the end; Node ${process.version}; autocannon in its own process, ` +
-      `${CONNECTIONS} keep-alive connections, ${WARMUP} s warm-up then ${SECONDS} s per row. ` +
+      `${CONNECTIONS} keep-alive connections, ${WARMUP} s warm-up then ${SECONDS} s per row` +
+      (ROUNDS > 1
+        ? `, ${ROUNDS} interleaved rounds, the median round shown (counts over all rounds). `
+        : '. ') +
       `Gateway: K8S_BACKEND=cluster against the fake, token-file auth + RBAC, LOG_LEVEL=${process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'info'} to a file.` +
       (nginx ? ` nginx: ${process.env.BENCH_NGINX_WORKERS ?? '1'} worker.` : ''),
     '',
     '| case | path | req/s | p50 ms | p99 ms | answers | unexpected | upstream conns opened | per 1k req |',
     '|---|---|---:|---:|---:|---|---:|---:|---:|',
   );
-  for (const { c, p, r, upstreamConnections, unexpected } of rows) {
+  for (const { c, p, r, requests, upstreamConnections, unexpected } of rows) {
     const codes = Object.entries(r.codes)
       .map(([code, n]) => `${n} × ${code}`)
       .join(', ');
@@ -210,7 +236,7 @@ async function main(): Promise<void> {
     const conns =
       p.key === 'direct'
         ? `(${upstreamConnections} clients) | –`
-        : `${upstreamConnections} | ${fmt((1000 * upstreamConnections) / r.requests, 2)}`;
+        : `${upstreamConnections} | ${fmt((1000 * upstreamConnections) / requests, 2)}`;
     out.push(
       `| ${c.title} | ${p.title} | ${kilo(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${codes || 'none'} | ${unexpected} | ${conns} |`,
     );
@@ -276,7 +302,7 @@ async function main(): Promise<void> {
   );
   const gatewayRows = rows.filter((x) => x.p.key === 'gateway');
   const conns = gatewayRows.reduce((n, x) => n + x.upstreamConnections, 0);
-  const reqs = gatewayRows.reduce((n, x) => n + x.r.requests, 0);
+  const reqs = gatewayRows.reduce((n, x) => n + x.requests, 0);
   verdict(
     reqs ? (1000 * conns) / reqs <= 1 : undefined,
     `upstream connections: the gateway opened ${conns} in ${reqs} requests after warm-up = ${fmt((1000 * conns) / reqs, 2)} per 1,000 (≤ 1)`,
