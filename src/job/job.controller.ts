@@ -4,7 +4,9 @@ import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, Api
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller, RequiresJobs } from '../auth/auth.decorators';
 import type { Caller } from '../auth/user-info';
+import { MAX_PARAM_LENGTH } from '../common/http/protocol-errors';
 import { StatusDto, statusExample } from '../common/status/status.dto';
+import { failureStatus, type Status } from '../k8s/status';
 import { CreateJobQueryDto } from './dto/create-job.query.dto';
 import { DeleteJobQueryDto } from './dto/delete-job.query.dto';
 import { JobParamsDto, NamespaceParamsDto } from './dto/job-params.dto';
@@ -16,7 +18,12 @@ const JOB_PATH = 'api/v1/_raw/job/namespace/:namespace';
 
 const errorResponses = (codes: number[]): MethodDecorator[] =>
   codes.map((status) =>
-    ApiResponse({ status, type: StatusDto, description: ERROR_TEXT[status], example: statusExample(status) }),
+    ApiResponse({
+      status,
+      type: StatusDto,
+      description: ERROR_TEXT[status],
+      example: EXAMPLE[status] ?? statusExample(status),
+    }),
   );
 
 const ERROR_TEXT: Record<number, string> = {
@@ -26,12 +33,22 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'No such Job (or namespace)',
   409: 'A Job of that name exists (AlreadyExists) or changed meanwhile (Conflict)',
   413: 'Body over 3 MiB',
+  414: `A path segment over ${MAX_PARAM_LENGTH} characters, as sent (percent-encoded); the router refuses it before the route runs`,
   415: 'Unsupported content type',
   422: 'Invalid Job: each cause has field, line and column',
   429: 'Rate limited (see Retry-After)',
   502: 'The apiserver failed',
   503: 'The apiserver is unreachable',
   504: 'The apiserver did not answer in time',
+};
+
+// The router's own answer, word for word (src/common/http/protocol-errors.ts).
+const EXAMPLE: Record<number, Status> = {
+  414: failureStatus(
+    414,
+    '',
+    `the request path is too long: a path segment has at most ${MAX_PARAM_LENGTH} characters`,
+  ),
 };
 
 function applyAll(decorators: MethodDecorator[]): MethodDecorator {
@@ -63,10 +80,11 @@ export class JobController {
     description: 'The Job',
     content: {
       'application/json': { example: JOB_EXAMPLE },
-      'application/yaml': { schema: { type: 'string' } },
+      // The same object, serialized as YAML: a client that parses it gets an object.
+      'application/yaml': { schema: { type: 'object' } },
     },
   })
-  @applyAll(errorResponses([400, 401, 403, 404, 429, 502, 503, 504]))
+  @applyAll(errorResponses([400, 401, 403, 404, 414, 429, 502, 503, 504]))
   async get(
     @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,
@@ -83,7 +101,7 @@ export class JobController {
       "propagationPolicy defaults to Background here: a plain apiserver DELETE of a Job would orphan its pods. The answer is the apiserver's: a Status (deleted) or the Job with a deletionTimestamp (finalizing).",
   })
   @ApiOkResponse({ description: 'Deleted (Status), or the Job being finalized' })
-  @applyAll(errorResponses([400, 401, 403, 404, 409, 429, 502, 503, 504]))
+  @applyAll(errorResponses([400, 401, 403, 404, 409, 414, 429, 502, 503, 504]))
   async delete(
     @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,
@@ -105,7 +123,7 @@ export class JobController {
     description: 'Created (or, with dryRun=All, what would be created)',
     content: { 'application/json': { example: JOB_EXAMPLE } },
   })
-  @applyAll(errorResponses([400, 401, 403, 404, 409, 413, 415, 422, 429, 502, 503, 504]))
+  @applyAll(errorResponses([400, 401, 403, 404, 409, 413, 414, 415, 422, 429, 502, 503, 504]))
   async create(
     @CurrentCaller() caller: Caller,
     @Param() p: NamespaceParamsDto,
