@@ -193,6 +193,14 @@ describe('pods, events and the node on the fake apiserver', () => {
     expect(invalid.stderr).toMatch(
       /The Pod "bad" is invalid: spec.restartPolicy: Unsupported value: "Sometimes"/,
     );
+    const ephemeral = await call(
+      'POST',
+      '/api/v1/namespaces/default/pods',
+      JSON.parse(pod('eph', { ephemeralContainers: [{ name: 'debug', image: 'busybox' }] })),
+    );
+    expect(ephemeral.json.message).toBe(
+      'Pod "eph" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create',
+    );
     const update = await kubectl.run(['patch', 'pod', 'plain', '-p', '{"spec":{"restartPolicy":"Always"}}']);
     expect(update.stderr).toMatch(
       /spec: Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`/,

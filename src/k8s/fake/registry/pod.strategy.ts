@@ -225,10 +225,17 @@ export const podStrategy: ResourceStrategy = {
     meta.generation = prev.generation;
     if (!deepEqual(pod.spec, old.spec)) meta.generation = Number(prev.generation ?? 0) + 1;
   },
-  validate: (pod) => [
-    ...validateObjectMeta(pod.metadata as Json, true, nameIsDNSSubdomain, Path.root('metadata')),
-    ...validatePodSpec(specOf(pod), Path.root('spec')),
-  ],
+  validate: (pod) => {
+    const errs = [
+      ...validateObjectMeta(pod.metadata as Json, true, nameIsDNSSubdomain, Path.root('metadata')),
+      ...validatePodSpec(specOf(pod), Path.root('spec')),
+    ];
+    // ValidatePodCreate: ephemeral containers come later, through their own subresource.
+    const ephemeral = specOf(pod).ephemeralContainers;
+    if (Array.isArray(ephemeral) && ephemeral.length)
+      errs.push(field.forbidden(Path.root('spec').child('ephemeralContainers'), 'cannot be set on create'));
+    return errs;
+  },
   validateUpdate: validatePodUpdate,
   warningsOnCreate: () => [],
   warningsOnUpdate: () => [],
