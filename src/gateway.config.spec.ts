@@ -1,6 +1,6 @@
 // Real: loadConfig on settings maps, with token, RBAC and kubeconfig files written to a
 // temporary directory. Nothing is mocked and process.env is not read.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './common/config/validate-env';
@@ -234,6 +234,19 @@ current-context: x
       expect(problems({ K8S_BACKEND: 'cluster', AUTH_MODE: 'passthrough', KUBECONFIG: path })).toEqual(
         [problem].flat(),
       );
+    });
+
+    it("reads ~/.kube/config before the pod's service account, as kubectl does", () => {
+      const home = mkdtempSync(join(dir, 'home-'));
+      mkdirSync(join(home, '.kube'));
+      copyFileSync(HTTP_KUBECONFIG, join(home, '.kube', 'config'));
+      const k8s = cluster({
+        HOME: home,
+        KUBERNETES_SERVICE_HOST: '10.0.0.1',
+        KUBERNETES_SERVICE_PORT: '443',
+      });
+      expect(k8s.kubeConfigSource).toBe(join(home, '.kube', 'config'));
+      expect(k8s.kubeConfig?.getCurrentCluster()?.server).toBe('http://127.0.0.1:8001');
     });
 
     it('names a missing file, a missing context, and a missing kubeconfig', () => {

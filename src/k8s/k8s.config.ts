@@ -59,7 +59,7 @@ export function readK8sConfig(env: Env, problems: ConfigProblems): K8sConfig {
   return config;
 }
 
-/** The kubeconfig kubectl would use: KUBECONFIG (a list, first file wins), in-cluster, ~/.kube/config. */
+/** The kubeconfig kubectl would use: KUBECONFIG (a list, first file wins), ~/.kube/config, in-cluster. */
 function loadClusterConfig(
   env: Env,
   kubeconfig: string | undefined,
@@ -74,12 +74,13 @@ function loadClusterConfig(
       const files = kubeconfig.split(delimiter).filter(Boolean);
       mergeFiles(kc, files);
       source = `KUBECONFIG ${files.join(delimiter)}`;
-    } else if (given(env, 'KUBERNETES_SERVICE_HOST')) {
-      kc.loadFromCluster();
-      source = 'in-cluster service account';
     } else if (existsSync(defaultFile)) {
       mergeFiles(kc, [defaultFile]);
       source = defaultFile;
+    } else if (given(env, 'KUBERNETES_SERVICE_HOST')) {
+      // client-node reads the service host and port from process.env itself.
+      kc.loadFromCluster();
+      source = 'in-cluster service account';
     } else {
       problems.add(
         `K8S_BACKEND=cluster but no kubeconfig: set KUBECONFIG, run in a pod, or create ${defaultFile}`,
