@@ -293,8 +293,12 @@ describe('the fake replays the real cluster stories', () => {
       expect(firstPod(got)).toEqual(firstPod(fixture));
       for (const phase of ['Running', 'Succeeded', 'Failed'])
         expect(podStatusShape(got, phase)).toEqual(podStatusShape(fixture, phase));
-      expect(events.map((e) => e.reason).sort()).toEqual(EVENT_REASONS[name]);
-      for (const e of events)
+      const jobEventsSeen = events.filter((e) => e.involvedObject.kind === 'Job');
+      expect(jobEventsSeen.map((e) => e.reason).sort()).toEqual(EVENT_REASONS[name]);
+      // The scheduler's Scheduled event, once per pod (kube-scheduler writes them on the real cluster too).
+      const podEvents = events.filter((e) => e.involvedObject.kind === 'Pod');
+      expect(podEvents.map((e) => e.reason)).toEqual(Object.keys(podLives(got)).map(() => 'Scheduled'));
+      for (const e of jobEventsSeen)
         expect(e).toMatchObject({
           source: { component: 'job-controller' },
           reportingComponent: 'job-controller',

@@ -2,7 +2,7 @@
 // with the status a kubelet writes, what the containers print, restarts and deletion.
 // Real: the fake apiserver, its registry, the kubelet and HTTP for /log. Not real: containers
 // (their outcome comes from the command shape) and time (TIME_SCALE times faster).
-import { FakeClient, NAMESPACES, PODS } from '../../src/k8s/fake/client/fake-client';
+import { EVENTS, FakeClient, NAMESPACES, PODS } from '../../src/k8s/fake/client/fake-client';
 import { FAKE_NODE_NAME } from '../../src/k8s/fake/registry/node.strategy';
 import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
 import { sleep } from '../support/wait';
@@ -86,6 +86,23 @@ describe('the simulated kubelet', () => {
       reason: 'PodCompleted',
     });
     expect(fake.logs.read(ns, 'echo', 'main', false).map((l) => l.text)).toEqual(['220']);
+    // Binding is recorded as kube-scheduler records it, through events.k8s.io/v1.
+    const scheduled = (await c.list(EVENTS, ns)).items.find(
+      (e: Json) => e.reason === 'Scheduled' && e.involvedObject.name === 'echo',
+    );
+    expect(scheduled).toMatchObject({
+      action: 'Binding',
+      eventTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
+      firstTimestamp: null,
+      lastTimestamp: null,
+      involvedObject: { apiVersion: 'v1', kind: 'Pod', name: 'echo', namespace: ns, uid: done.metadata.uid },
+      message: `Successfully assigned ${ns}/echo to ${FAKE_NODE_NAME}`,
+      reportingComponent: 'default-scheduler',
+      reportingInstance: `default-scheduler-${FAKE_NODE_NAME}`,
+      source: {},
+      type: 'Normal',
+    });
+    expect(scheduled.count).toBeUndefined();
     const log = await fetch(`${fake.url}/api/v1/namespaces/${ns}/pods/echo/log`);
     expect(log.status).toBe(200);
     expect(await log.text()).toBe('220\n');

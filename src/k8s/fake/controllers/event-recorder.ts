@@ -15,6 +15,8 @@ interface Written {
   count: number;
 }
 
+const EVENTS_V1 = { group: 'events.k8s.io', version: 'v1', resource: 'events' };
+
 // The correlator's cache is bounded in client-go too (an LRU of 4096 entries).
 const CACHE_LIMIT = 4096;
 
@@ -101,4 +103,43 @@ export class EventRecorder {
     this.lastNanos = n;
     return n;
   }
+}
+
+/** MicroTime: RFC 3339 with microseconds, as eventTime is written. */
+const microTime = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
+/**
+ * An event of the newer events.k8s.io/v1 API, the one kube-scheduler records with
+ * (client-go tools/events): eventTime, reportingController/Instance and an action, no count,
+ * no legacy timestamps; named <object>.<hex nanoseconds> as well.
+ */
+export async function recordEventV1(
+  client: FakeClient,
+  regarding: Json,
+  e: { type: EventType; reason: string; action: string; note: string; controller: string; instance: string },
+): Promise<void> {
+  const m = metaOf(regarding);
+  const now = Date.now();
+  const nanos = BigInt(now) * 1000000n + BigInt(Math.floor(Math.random() * 1000000));
+  const namespace = m.namespace || 'default';
+  await client.create(EVENTS_V1, namespace, {
+    kind: 'Event',
+    apiVersion: 'events.k8s.io/v1',
+    metadata: { name: `${m.name}.${nanos.toString(16)}`, namespace },
+    eventTime: microTime(now),
+    reportingController: e.controller,
+    reportingInstance: e.instance,
+    action: e.action,
+    reason: e.reason,
+    regarding: {
+      kind: regarding.kind,
+      namespace: m.namespace,
+      name: m.name,
+      uid: m.uid,
+      apiVersion: regarding.apiVersion,
+      resourceVersion: m.resourceVersion,
+    },
+    note: e.note,
+    type: e.type,
+  });
 }

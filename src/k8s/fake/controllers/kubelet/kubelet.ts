@@ -6,6 +6,7 @@ import { FakeClient, NODES, PODS } from '../../client/fake-client';
 import { isObject, Json, str } from '../../../json';
 import { StatusError } from '../../../status';
 import { PodLogs } from '../../pod-logs';
+import { recordEventV1 } from '../event-recorder';
 import { Informer } from '../informer';
 import { asArray, field, metaOf, objectKey, splitKey } from '../objects';
 import { rfc3339, SimTime } from '../sim-time';
@@ -178,6 +179,15 @@ export class Kubelet {
         subresource: 'binding',
         fieldManager: 'kube-scheduler',
       });
+      // The scheduler's own record of it.
+      recordEventV1(this.d.client, pod, {
+        type: 'Normal',
+        reason: 'Scheduled',
+        action: 'Binding',
+        note: `Successfully assigned ${str(m.namespace)}/${str(m.name)} to ${this.d.nodeName}`,
+        controller: 'default-scheduler',
+        instance: `default-scheduler-${this.d.nodeName}`,
+      }).catch((e: unknown) => this.d.log(`kubelet: Scheduled event for ${str(m.name)}: ${errText(e)}`));
     } catch (e) {
       if (isNotFound(e)) return;
       if (e instanceof StatusError && e.code === 400 && /subresource/.test(e.message)) {
