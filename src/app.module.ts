@@ -10,9 +10,10 @@ import { AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './gateway.config';
 import { JobModule } from './job/job.module';
 import { K8sConfig } from './k8s/k8s.config';
+import { MetricsModule } from './metrics/metrics.module';
 
 @Module({
-  imports: [AuthModule, HealthModule, JobModule],
+  imports: [MetricsModule, AuthModule, HealthModule, JobModule],
   providers: [
     { provide: APP_FILTER, useClass: StatusExceptionFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },

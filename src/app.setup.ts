@@ -3,8 +3,10 @@
 import type { Writable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyRequest, LogController } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import type { RequestWithCaller } from './auth/auth.decorators';
 import { BODY_TYPES } from './common/body/parse-body';
 import { GatewayConfig } from './gateway.config';
 import { documentJobBodies } from './job/job.openapi';
@@ -12,20 +14,25 @@ import { MAX_PARAM_LENGTH, onClientError, onRouterError } from './common/http/pr
 import { RouteMethods } from './common/http/route-methods';
 import { SECURITY_HEADERS } from './common/http/security-headers';
 import { firstInvalidUtf8 } from './common/http/utf8';
+import { createLogger } from './common/logging/logger';
+import { PinoNestLogger } from './common/logging/nest-logger';
+import { requestId } from './common/logging/request-id';
+import { Identity, RequestLog } from './common/logging/request-log';
 import { errors } from './k8s/status';
+import { Upstream } from './k8s/upstream';
 
 export interface AppOptions {
-  /** Where Fastify's request log goes (tests capture it); stdout by default. */
+  /** Where every log line goes, as JSON lines (tests capture them); stdout by default. */
   logStream?: Writable;
 }
 
-// Credentials never reach a log line, whatever a serializer includes.
-const REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["impersonate-user"]',
-  'headers.authorization',
-];
+/** Who the auth guard found the caller to be, for the request and audit lines. */
+function identify(req: FastifyRequest): Identity | undefined {
+  const caller = (req as FastifyRequest & RequestWithCaller).caller;
+  if (!caller) return undefined;
+  if (caller.user) return { user: caller.user.name, groups: caller.user.groups };
+  return caller.bearerToken ? { credential: 'passthrough' } : {};
+}
 
 /**
  * `gateway` comes from loadConfig, already checked. Nothing listens until `listen` (or
@@ -36,18 +43,20 @@ export async function createApp(
   options: AppOptions = {},
 ): Promise<NestFastifyApplication> {
   const config = gateway.app;
-  const logger =
-    config.logLevel === 'silent'
-      ? false
-      : {
-          level: config.logLevel,
-          redact: { paths: REDACT, censor: '[REDACTED]' },
-          ...(options.logStream ? { stream: options.logStream } : {}),
-        };
+  // One logger for Nest, Fastify and the request and audit lines.
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    colour: config.logColour,
+    stream: options.logStream,
+  });
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
-    logger,
+    loggerInstance: logger,
+    // Fastify's own two lines per request give way to one with the identity and timings.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: onRouterError,
     clientErrorHandler: onClientError,
@@ -55,7 +64,7 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(gateway), adapter, {
     bodyParser: false,
     abortOnError: false,
-    logger: config.logLevel === 'silent' ? false : undefined,
+    logger: new PinoNestLogger(logger),
   });
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies stay text: YAML and JSON are parsed by the service, which keeps line numbers.
@@ -82,6 +91,9 @@ export async function createApp(
     { parseAs: 'buffer', bodyLimit: config.bodyLimitBytes },
     (_req, body, done) => done(null, body),
   );
+  const requestLog = new RequestLog({ identify, auditedPrefix: '/api/v1/_raw/job', logger });
+  requestLog.install(fastify);
+  app.get(Upstream).connection.observers.push(requestLog.upstreamObserver);
   const routes = app.get(RouteMethods);
   fastify.addHook('onRoute', (route) => routes.record(route.method, route.url));
   fastify.addHook('onRequest', (_req, reply, done) => {
@@ -106,8 +118,8 @@ export async function createApp(
     app.enableCors({
       origin: auth.corsOrigins,
       methods: ['GET', 'HEAD', 'POST', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'Accept'],
-      exposedHeaders: ['Warning', 'Retry-After', 'WWW-Authenticate'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id'],
+      exposedHeaders: ['Warning', 'Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
       maxAge: 600,
     });
   SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), {

@@ -7,6 +7,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { errors, failureStatus, StatusError } from '../k8s/status';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { AuthConfig } from './auth.config';
 import { Permission, PUBLIC_KEY, REQUIRES_KEY, RequestWithCaller } from './auth.decorators';
 import { Authenticator } from './authenticator';
@@ -34,6 +35,7 @@ export class AuthGuard implements CanActivate {
     private readonly authenticator: Authenticator,
     private readonly policy: RbacPolicy,
     private readonly limiter: RateLimiter,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -47,7 +49,10 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const token = bearerToken(req.headers.authorization);
-    if (!token) throw unauthorized();
+    if (!token) {
+      this.metrics.authenticationFailed('missing');
+      throw unauthorized();
+    }
     if (this.config.modes.includes('passthrough')) {
       // The apiserver authenticates and authorizes the caller's own token. A digest keeps
       // the token out of the counters' keys (and Redis); failures count per address.
@@ -56,7 +61,12 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const user = await this.authenticator.authenticate(token);
-    if (!user) throw unauthorized();
+    if (!user) {
+      this.metrics.authenticationFailed('invalid');
+      throw unauthorized();
+    }
+    // Known from here on, so that a refused attempt is logged and audited with its user.
+    req.caller = { user, impersonate: this.config.impersonate };
     // Counted before authorization, so that forbidden attempts use up the budget too.
     await this.count(`user:${user.name}`);
     const params = (req.params ?? {}) as Record<string, string | undefined>;
@@ -75,13 +85,15 @@ export class AuthGuard implements CanActivate {
         `User "${user.name}" cannot ${p.verb} resource "${p.resource}" in API group "${p.group}" ${where}`,
       );
     }
-    req.caller = { user, impersonate: this.config.impersonate };
     return true;
   }
 
   /** One request against the caller's budget, across all routes. */
   private async count(identity: string): Promise<void> {
     const verdict = await this.limiter.consume('identity', identity);
-    if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterMs);
+    if (!verdict.allowed) {
+      this.metrics.rateLimitedBy('identity');
+      throw tooManyRequests(verdict.retryAfterMs);
+    }
   }
 }

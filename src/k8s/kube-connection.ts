@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { KubeConfig } from '@kubernetes/client-node';
+import { timed, TimingObserver } from '../common/logging/timed';
 import { failureStatus, StatusError } from './status';
 import { parseWarnings } from './warnings';
 
@@ -69,6 +70,8 @@ function credentialView(kc: KubeConfig): KubeConfig {
 export class KubeConnection {
   private agent?: { key: string; agent: http.Agent };
   private sockets = 0;
+  /** Told of every call's outcome and duration: the request log and /metrics. */
+  readonly observers: TimingObserver<UpstreamRequest, UpstreamReply>[] = [];
   private applied?: { opts: https.RequestOptions; agent: http.Agent; until: number };
   private kc?: KubeConfig;
   private base?: URL;
@@ -192,7 +195,7 @@ export class KubeConnection {
       agent,
       auth: opts.auth,
     };
-    return new Promise<UpstreamReply>((resolve, reject) => {
+    const call = new Promise<UpstreamReply>((resolve, reject) => {
       const started = (secure ? https : http).request(options, (res) => {
         if (!started.reusedSocket) this.sockets++;
         // An answer is never held whole past the bound: a huge or endless one is cut off.
@@ -238,6 +241,7 @@ export class KubeConnection {
       });
       started.end(req.body);
     });
+    return timed(this.observers, req, call);
   }
 
   private tooLarge(): StatusError {

@@ -6,6 +6,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { GatewayMetrics } from '../../metrics/gateway-metrics';
 import { clientKey } from './client-address';
 import { RateLimiter } from './rate-limiter';
 import { tooManyRequests } from './too-many-requests';
@@ -21,6 +22,7 @@ export class AddressRateLimit implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly limiter: RateLimiter,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -29,7 +31,10 @@ export class AddressRateLimit implements OnModuleInit {
     fastify.addHook('onRequest', async (req) => {
       if (UNLIMITED.test(req.url)) return;
       const verdict = await this.limiter.peek('address', clientKey(req.ip));
-      if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterMs);
+      if (!verdict.allowed) {
+        this.metrics.rateLimitedBy('address');
+        throw tooManyRequests(verdict.retryAfterMs);
+      }
     });
     // Counted before the answer leaves, so the client's next request already sees it.
     fastify.addHook('onSend', async (req, reply, payload) => {

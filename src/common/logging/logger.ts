@@ -1,0 +1,70 @@
+// The one logger of the process: Nest's messages, Fastify's and the gateway's own request
+// and audit lines all go through this pino instance, so LOG_LEVEL and the format apply to
+// every line. JSON lines unless a person is reading a terminal.
+import type { Writable } from 'node:stream';
+import pino, { DestinationStream, Logger } from 'pino';
+import type { LogFormat, LogLevel } from '../config/app.config';
+import { terminalDestination } from './terminal-format';
+
+// Credentials never reach a log line, whatever an object passed to the logger holds.
+export const REDACT = [
+  'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
+  'req.headers.cookie',
+  'req.headers["impersonate-user"]',
+  'headers.authorization',
+  'headers["proxy-authorization"]',
+  'headers.cookie',
+  'headers.Authorization',
+  'caller.bearerToken',
+  'bearerToken',
+  'token',
+];
+
+export interface LoggerSettings {
+  level: LogLevel;
+  format: LogFormat;
+  /** Tests capture lines here; JSON always, as a log collector would read them. */
+  stream?: Writable;
+  /** Where lines go otherwise (stdout); its isTTY decides `auto`. */
+  stdout?: NodeJS.WriteStream;
+  /** Colour on a terminal (NO_COLOR turns it off); never in files. */
+  colour?: boolean;
+}
+
+/** Whether lines are formatted for a person: `pretty`, or `auto` on a terminal. */
+export function readable(format: LogFormat, out: { isTTY?: boolean }): boolean {
+  return format === 'pretty' || (format === 'auto' && out.isTTY === true);
+}
+
+const LISTENING = 'Server listening at ';
+
+export function createLogger(settings: LoggerSettings): Logger {
+  const stdout = settings.stdout ?? process.stdout;
+  let destination: DestinationStream;
+  if (settings.stream) destination = settings.stream;
+  else if (readable(settings.format, stdout))
+    destination = terminalDestination(stdout, { colour: stdout.isTTY === true && settings.colour !== false });
+  else destination = pino.destination({ dest: 1, sync: true });
+  return pino(
+    {
+      level: settings.level,
+      redact: { paths: REDACT, censor: '[REDACTED]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      hooks: {
+        // Fastify announces each address it listens on; main.ts says it once. Boot chatter
+        // belongs at debug.
+        logMethod(args, method, level) {
+          const first: unknown = args[0];
+          if (level === 30 && typeof first === 'string' && first.startsWith(LISTENING)) {
+            this.debug(first);
+            return;
+          }
+          method.apply(this, args);
+        },
+      },
+    },
+    destination,
+  );
+}
