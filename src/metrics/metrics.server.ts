@@ -4,7 +4,13 @@
 // Request counts come from Fastify hooks, apiserver calls from the upstream connection.
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { AppConfig } from '../common/config/app.config';
@@ -121,16 +127,23 @@ export class MetricsServer implements OnModuleInit, OnApplicationBootstrap, OnAp
     if (path !== '/metrics')
       return sendStatus(res, failureStatus(404, 'NotFound', 'the metrics listener serves only /metrics'));
     if (req.method !== 'GET' && req.method !== 'HEAD')
-      return sendStatus(res, failureStatus(405, 'MethodNotAllowed', `${req.method} is not allowed on /metrics`), {
-        Allow: 'GET, HEAD',
-      });
+      return sendStatus(
+        res,
+        failureStatus(405, 'MethodNotAllowed', `${req.method} is not allowed on /metrics`),
+        {
+          Allow: 'GET, HEAD',
+        },
+      );
     try {
       const body = await this.metrics.registry.metrics();
       res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': this.metrics.registry.contentType });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (e) {
       MetricsServer.log.error(`collecting metrics failed: ${e instanceof Error ? e.message : String(e)}`);
-      sendStatus(res, failureStatus(500, 'InternalError', 'collecting metrics failed; it was logged on the server'));
+      sendStatus(
+        res,
+        failureStatus(500, 'InternalError', 'collecting metrics failed; it was logged on the server'),
+      );
     }
   }
 }

@@ -29,12 +29,12 @@ export function formatLine(line: string, colour: boolean): string {
     return line;
   }
   const time = typeof entry.time === 'string' ? entry.time.slice(11, 23) : '';
-  const level = typeof entry.level === 'string' ? entry.level : String(entry.level ?? '');
+  const level = typeof entry.level === 'string' ? entry.level : value(entry.level ?? '');
   const label = level.toUpperCase().padEnd(5);
   const shownLevel = colour && LEVEL_COLOUR[level] ? `\x1b[${LEVEL_COLOUR[level]}m${label}\x1b[0m` : label;
   const parts = [time, shownLevel];
   if (typeof entry.context === 'string') parts.push(`[${entry.context}]`);
-  if (entry.msg !== undefined) parts.push(String(entry.msg));
+  if (entry.msg !== undefined) parts.push(typeof entry.msg === 'string' ? entry.msg : value(entry.msg));
   const rest = Object.entries(entry)
     .filter(([k]) => !SHOWN.has(k))
     .map(([k, v]) => `${k}=${value(v)}`);

@@ -5,7 +5,12 @@ import { performance } from 'node:perf_hooks';
 export type Outcome<R> = { value: R; error?: undefined } | { error: unknown; value?: undefined };
 export type TimingObserver<S, R> = (subject: S, outcome: Outcome<R>, ms: number) => void;
 
-function tell<S, R>(observers: readonly TimingObserver<S, R>[], subject: S, outcome: Outcome<R>, ms: number): void {
+function tell<S, R>(
+  observers: readonly TimingObserver<S, R>[],
+  subject: S,
+  outcome: Outcome<R>,
+  ms: number,
+): void {
   for (const observe of observers) {
     try {
       observe(subject, outcome, ms);
@@ -17,7 +22,11 @@ function tell<S, R>(observers: readonly TimingObserver<S, R>[], subject: S, outc
 }
 
 /** `work` itself, observed when it settles. */
-export function timed<S, R>(observers: readonly TimingObserver<S, R>[], subject: S, work: Promise<R>): Promise<R> {
+export function timed<S, R>(
+  observers: readonly TimingObserver<S, R>[],
+  subject: S,
+  work: Promise<R>,
+): Promise<R> {
   if (observers.length === 0) return work;
   const started = performance.now();
   work.then(
