@@ -60,8 +60,8 @@ describe('job controller features on the fake', () => {
     await c.create(NAMESPACES, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   });
 
-  const get = (name: string) => c.get(JOBS, ns, name);
-  const pods = async () => (await c.list(PODS, ns)).items;
+  const get = (name: string) => c.get(JOBS, ns, name) as Promise<Json>;
+  const pods = async () => (await c.list(PODS, ns)).items as Json[];
   const finished = (name: string) =>
     until(`${name} to finish`, async () => {
       const j = await get(name);
@@ -287,14 +287,14 @@ describe('job controller features on the fake', () => {
         spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox:1.36' }] },
       },
     };
-    const created = await c.create(JOBS, ns, {
+    const created: Json = await c.create(JOBS, ns, {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: 'adopter' },
       spec,
     });
     const adopted = await until('the adoption', async () => {
-      const p = await c.get(PODS, ns, 'stray');
+      const p = (await c.get(PODS, ns, 'stray')) as Json;
       return p.metadata.ownerReferences ? p : undefined;
     });
     expect(adopted.metadata.ownerReferences).toEqual([
@@ -313,7 +313,7 @@ describe('job controller features on the fake', () => {
 
     await c.patch(PODS, ns, 'stray', 'merge', { metadata: { labels: { app: 'elsewhere' } } });
     const released = await until('the release', async () => {
-      const p = await c.get(PODS, ns, 'stray');
+      const p = (await c.get(PODS, ns, 'stray')) as Json;
       return p.metadata.ownerReferences ? undefined : p;
     });
     expect(released.metadata.finalizers).toBeUndefined();

@@ -37,7 +37,7 @@ describe('the simulated kubelet', () => {
     metadata: { name, labels },
     spec: { restartPolicy, containers: [{ name: 'main', image: 'busybox:1.36', ...container }] },
   });
-  const get = (name: string) => c.get(PODS, ns, name);
+  const get = (name: string) => c.get(PODS, ns, name) as Promise<Json>;
   const phase = (name: string, want: string) =>
     until(`${name} ${want}`, async () => {
       const p = await get(name);
@@ -102,7 +102,7 @@ describe('the simulated kubelet', () => {
       source: {},
       type: 'Normal',
     });
-    expect(scheduled.count).toBeUndefined();
+    expect(scheduled?.count).toBeUndefined();
     const log = await fetch(`${fake.url}/api/v1/namespaces/${ns}/pods/echo/log`);
     expect(log.status).toBe(200);
     expect(await log.text()).toBe('220\n');
@@ -183,7 +183,7 @@ describe('the simulated kubelet', () => {
     expect(deleting?.metadata).toMatchObject({ deletionGracePeriodSeconds: 30 });
     await until(
       'the pod to go',
-      async () => !(await c.list(PODS, ns)).items.some((p) => p.metadata.name === 'forever'),
+      async () => !(await c.list(PODS, ns)).items.some((p: Json) => p.metadata.name === 'forever'),
     );
     expect(fake.logs.read(ns, 'forever', 'main', false)).toEqual([]);
   });
@@ -205,7 +205,7 @@ describe('the simulated kubelet', () => {
     await c.patch(PODS, ns, 'held', 'merge', { metadata: { finalizers: null } });
     await until(
       'the pod to go',
-      async () => !(await c.list(PODS, ns)).items.some((x) => x.metadata.name === 'held'),
+      async () => !(await c.list(PODS, ns)).items.some((x: Json) => x.metadata.name === 'held'),
     );
   });
 });
