@@ -45,4 +45,28 @@ describe('oldestFirst', () => {
     ];
     expect(oldestFirst(events).map((e) => e.id)).toEqual(['none', 'a', 'b', 'c', 'd1', 'd2']);
   });
+
+  it('orders events of the same second by the time in their recorder-made names', () => {
+    const at = '2026-11-30T06:00:05Z';
+    const events = [
+      { id: 'completed', metadata: { name: 'echo.18ecbbe1d0ed5250' }, lastTimestamp: at },
+      { id: 'hand-named', metadata: { name: 'mine' }, lastTimestamp: at },
+      { id: 'scheduled', metadata: { name: 'echo-abcde.18ecbbe1d0a00000' }, lastTimestamp: at },
+    ];
+    expect(oldestFirst(events).map((e) => e.id)).toEqual(['scheduled', 'completed', 'hand-named']);
+  });
+
+  it('compares a finer eventTime with a whole-second lastTimestamp to the second', () => {
+    const events = [
+      { id: 'completed', metadata: { name: 'echo.18ecbc55bb34bd2a' }, lastTimestamp: '2026-11-30T05:43:47Z' },
+      {
+        id: 'scheduled',
+        metadata: { name: 'echo-4xkl9.18ecbc55ad87ad08' },
+        eventTime: '2026-11-30T05:43:47.912345Z',
+      },
+      { id: 'created', metadata: { name: 'echo.18ecbc55ad7ebb11' }, lastTimestamp: '2026-11-30T05:43:47Z' },
+      { id: 'later', metadata: { name: 'x' }, eventTime: '2026-11-30T05:43:48.000001Z' },
+    ];
+    expect(oldestFirst(events).map((e) => e.id)).toEqual(['created', 'scheduled', 'completed', 'later']);
+  });
 });

@@ -213,12 +213,33 @@ export function millis(time: string | undefined): number | undefined {
 }
 
 /**
- * Events oldest first. Events without a readable time go first, as the oldest could be;
- * equal times keep the order given (the apiserver lists one object's events in the order
- * they were named, which is the order they were made).
+ * When an event was first made, to the nanosecond, from its name: client-go's recorders name
+ * an event `<object>.<UnixNano in hex>`. Only used between events of the same second.
+ */
+function madeAt(event: unknown): bigint | undefined {
+  const m = /\.([0-9a-f]{16})$/.exec(str(obj(obj(event).metadata).name));
+  return m ? BigInt(`0x${m[1]}`) : undefined;
+}
+
+/**
+ * Events oldest first. Events without a readable time go first, as the oldest could be.
+ * Times are compared to the second, the precision of lastTimestamp; within a second the
+ * recorder's name says which was made first (events named otherwise come after those),
+ * then the finer time, then the order given.
  */
 export function oldestFirst<T>(events: T[]): T[] {
-  const keyed = events.map((e, i) => ({ e, i, t: millis(eventTime(e)) ?? -Infinity }));
-  keyed.sort((a, b) => a.t - b.t || a.i - b.i);
+  const keyed = events.map((e, i) => {
+    const t = millis(eventTime(e)) ?? -Infinity;
+    return { e, i, t, second: Math.floor(t / 1000), made: madeAt(e) };
+  });
+  keyed.sort((a, b) => {
+    if (a.second !== b.second) return a.second - b.second;
+    if (a.made !== b.made) {
+      if (a.made === undefined) return 1;
+      if (b.made === undefined) return -1;
+      return a.made < b.made ? -1 : 1;
+    }
+    return a.t - b.t || a.i - b.i;
+  });
   return keyed.map((k) => k.e);
 }
