@@ -1,14 +1,77 @@
-// Real: the repository's Dockerfile, docker-compose.yml and deploy/ manifests, the latter
-// rendered by the real kubectl (kustomize). No Docker engine or cluster runs here, so
-// these checks read the files; what was not run is said in the README.
+// Real: the repository's package.json, lock file, .npmrc, Dockerfile, docker-compose.yml and
+// deploy/ manifests, the latter rendered by the real kubectl (kustomize); npm itself for the
+// Node that scripts run on; the gateway's own loadConfig for the Dockerfile's docker run lines.
+// No Docker engine or cluster runs here, so the rest reads the files; what was not run is said
+// in the README.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve, sep } from 'node:path';
 import { load, loadAll } from 'js-yaml';
+import { loadConfig } from '../../src/gateway.config';
 
 const ROOT = resolve(__dirname, '../..');
 const read = (p: string): string => readFileSync(join(ROOT, p), 'utf8');
 type Obj = Record<string, any>;
+const pkg = JSON.parse(read('package.json')) as Obj;
+const major = (version: string): string => /(\d+)/.exec(version)?.[1] ?? '';
+
+describe('Node 24 everywhere, and a quiet install that runs no unreviewed code', () => {
+  it('runs npm scripts on the node@24 development dependency, the engine the package declares', () => {
+    const wanted = major(pkg.devDependencies.node as string);
+    expect(wanted).toBe('24');
+    expect(pkg.engines.node).toBe(`>=${wanted}`);
+    // What `npm run` puts first on PATH, asked of npm from a PATH without it (as a shell has).
+    const path = (process.env.PATH ?? '')
+      .split(delimiter)
+      .filter((d) => !d.endsWith(`node_modules${sep}.bin`))
+      .join(delimiter);
+    const version = execFileSync('npm', ['exec', '--offline', '-c', 'node -p process.versions.node'], {
+      cwd: ROOT,
+      env: { ...process.env, PATH: path },
+      encoding: 'utf8',
+    }).trim();
+    expect(major(version)).toBe(wanted);
+    expect(major(process.versions.node)).toBe(wanted);
+  });
+
+  it('checks the Node that runs npm with devEngines, so engines (the runtime) does not warn on it', () => {
+    // npm skips the root's engines check when devEngines is present (arborist build-ideal-tree).
+    expect(pkg.devEngines.runtime).toMatchObject({ name: 'node', onFail: 'error' });
+    expect(pkg.devEngines.packageManager).toMatchObject({ name: 'npm', version: '>=11.16' });
+  });
+
+  it('lets only reviewed install scripts run: node fetches its binary; no native build, no telemetry', () => {
+    const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, Obj> };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, p]) => p.hasInstallScript === true)
+      .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    const policy = pkg.allowScripts as Record<string, boolean>;
+    for (const name of withScripts) expect([name, policy[name]]).toEqual([name, expect.any(Boolean)]);
+    expect(policy).toEqual({ node: true, '@parcel/watcher': false, '@scarf/scarf': false });
+    // Belt and braces for an npm without allowScripts: scarf reads this from the root package.
+    expect(pkg.scarfSettings).toEqual({ enabled: false });
+    const npmrc = read('.npmrc')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    expect(npmrc).toEqual(
+      expect.arrayContaining([
+        'strict-allow-scripts=true',
+        'audit=false',
+        'fund=false',
+        'update-notifier=false',
+      ]),
+    );
+  });
+
+  it('keeps every dependency installable on the Node that runs npm (no EBADENGINE)', () => {
+    // content-disposition 3 asks for Node 22 and changed only its module format and parser;
+    // @fastify/static calls create(), the same in 2.0.1, which supports Node 18.
+    const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, Obj> };
+    expect(pkg.overrides).toEqual({ '@fastify/static': { 'content-disposition': '2.0.1' } });
+    const cd = lock.packages['node_modules/@fastify/static/node_modules/content-disposition'];
+    expect(cd).toMatchObject({ version: '2.0.1', engines: { node: '>=18' } });
+  });
+});
 
 describe('Dockerfile', () => {
   const text = read('Dockerfile');
@@ -16,8 +79,13 @@ describe('Dockerfile', () => {
 
   it('builds in one stage and runs production dependencies only, as a non-root user', () => {
     expect(lines.filter((l) => l.startsWith('FROM '))).toHaveLength(2);
-    expect(text).toMatch(/ARG NODE_IMAGE=node:\d+-\S*slim/);
+    // The same major as the Node the tests run on.
+    expect(/^ARG NODE_IMAGE=node:(\d+)-\S*slim$/m.exec(text)?.[1]).toBe(
+      major(pkg.devDependencies.node as string),
+    );
     expect(text).toContain('npm ci --omit=dev');
+    // Both installs read the project's .npmrc (no audit or funding calls).
+    expect(text.match(/^COPY package\.json package-lock\.json \.npmrc \.\/$/gm)).toHaveLength(2);
     expect(text).toMatch(/^USER node$/m);
     expect(text).toMatch(/^EXPOSE 3000$/m);
   });
@@ -25,6 +93,55 @@ describe('Dockerfile', () => {
   it('checks /healthz and runs node directly so SIGTERM reaches the gateway', () => {
     expect(text).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
     expect(text).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
+  });
+
+  // The docker run lines of the Dockerfile's header, with the image's ENV under their -e and
+  // their mounts mapped back to the repository, as the gateway would read them at start.
+  const runs = text
+    .split('\n')
+    .filter((l) => l.startsWith('#'))
+    .map((l) => l.replace(/^#\s?/, ''))
+    .join('\n')
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .filter((l) => l.trim().startsWith('docker run '));
+  const imageEnv = Object.fromEntries(
+    [...(/^ENV ([\s\S]*?)\n(?!\s)/m.exec(text)?.[1] ?? '').matchAll(/([A-Z0-9_]+)=(\S+)/g)].map((m) => [
+      m[1],
+      m[2],
+    ]),
+  );
+  const envOf = (run: string): Record<string, string> => {
+    const env: Record<string, string> = { ...imageEnv };
+    const mounts = [...run.matchAll(/-v "([^":]+):([^":]+)(?::ro)?"/g)].map((m) => ({
+      host: m[1]
+        .replace('$PWD', ROOT)
+        .replace('$HOME/.kube/config', join(ROOT, 'deploy/compose/kubeconfig.yaml')),
+      container: m[2],
+    }));
+    for (const [, k, v] of run.matchAll(/-e ([A-Z0-9_]+)=(\S+)/g)) {
+      const m = mounts.find((x) => v.startsWith(x.container));
+      env[k] = m ? m.host + v.slice(m.container.length) : v;
+    }
+    return env;
+  };
+
+  it('shows docker run lines that start: the fake with the example users, and a cluster', () => {
+    expect(runs).toHaveLength(2);
+    expect(imageEnv).toMatchObject({ K8S_BACKEND: 'cluster', PORT: '3000' });
+    const fake = loadConfig(envOf(runs[0]));
+    expect(fake.k8s.backend).toBe('fake');
+    expect(fake.auth.modes).toEqual(['token-file']);
+    const cluster = loadConfig(envOf(runs[1]));
+    expect(cluster.k8s.backend).toBe('cluster');
+    expect(cluster.auth.modes).toEqual(['token-file']);
+    for (const run of runs) expect(run).toMatch(/-p 3000:3000 .*job-gateway$/);
+  });
+
+  it('stops without a kubeconfig and AUTH_MODE, as the comment says (the bare image in cluster mode)', () => {
+    expect(() => loadConfig({ ...imageEnv, HOME: join(ROOT, 'no-such-home') })).toThrow(
+      /kubeconfig[\s\S]*AUTH_MODE is required/,
+    );
   });
 
   it('keeps tests and local state out of the build context', () => {
@@ -38,7 +155,13 @@ describe('docker-compose.yml', () => {
   const services = compose.services as Record<string, Obj>;
 
   it('runs the gateway against a kwok cluster, and on the fake in its own profile', () => {
-    expect(services.kwok.image).toMatch(/^registry\.k8s\.io\/kwok\/cluster:/);
+    // The kwok release and Kubernetes minor that npm run test:real builds and the fake emulates.
+    const goMod = read('test/real-cluster/go.mod');
+    const kwok = /sigs\.k8s\.io\/kwok (v\d+\.\d+\.\d+)/.exec(goMod)?.[1];
+    const k8s = /k8s\.io\/kubernetes v(\d+\.\d+)\./.exec(goMod)?.[1];
+    expect(services.kwok.image).toMatch(
+      new RegExp(`^registry\\.k8s\\.io/kwok/cluster:${kwok}-k8s\\.v${k8s}\\.\\d+$`),
+    );
     expect(services.gateway).toMatchObject({
       profiles: ['cluster'],
       environment: { K8S_BACKEND: 'cluster' },
