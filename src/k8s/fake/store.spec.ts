@@ -36,4 +36,25 @@ describe('Store', () => {
     for (let i = 0; i < 10001; i++) s.update('jobs', 'ns', 'b', obj('b'));
     expect(() => s.watch(2, () => undefined)).toThrow(TooOldResourceVersionError);
   });
+
+  it('keeps each resource in key order across creates and deletes, per namespace too', () => {
+    const s = new Store();
+    for (const [ns, name] of [
+      ['b', 'x'],
+      ['a', 'z'],
+      ['a', 'y'],
+    ])
+      s.create('pods', ns, name, obj(name));
+    s.create('podtemplates', 'a', 'w', obj('w'));
+    const names = (list: readonly Record<string, unknown>[]): string[] =>
+      list.map((o) => (o.metadata as { name: string }).name);
+    expect(names(s.list('pods'))).toEqual(['y', 'z', 'x']);
+    s.delete('pods', 'a', 'y');
+    s.create('pods', 'a', 'a', obj('a'));
+    expect(names(s.list('pods'))).toEqual(['a', 'z', 'x']);
+    expect(names(s.list('pods', 'b'))).toEqual(['x']);
+    // peekList hands out what is stored; list hands out copies.
+    expect(s.peekList('pods', 'b')[0]).toBe(s.peek('pods', 'b', 'x'));
+    expect(s.list('pods', 'b')[0]).not.toBe(s.peek('pods', 'b', 'x'));
+  });
 });

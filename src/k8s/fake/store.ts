@@ -29,6 +29,9 @@ export class TooOldResourceVersionError extends Error {
 export class Store {
   private rv: number;
   private readonly objects = new Map<string, Json>();
+  /** Keys by resource, and their sorted order until the next create or delete of that resource. */
+  private readonly keysOf = new Map<string, Set<string>>();
+  private readonly sorted = new Map<string, string[]>();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<Listener>();
 
@@ -61,9 +64,21 @@ export class Store {
 
   /** Objects of a resource in key order, as etcd ranges over them. */
   list(resource: string, namespace?: string): Json[] {
-    const prefix = namespace === undefined ? `${resource}/` : `${resource}/${namespace}/`;
-    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
-    return keys.map((k) => clone(this.objects.get(k) as Json));
+    return this.peekList(resource, namespace).map((o) => clone(o as Json));
+  }
+
+  /** The stored objects of `list`, for read-only use (serialising a list): no copies are made. */
+  peekList(resource: string, namespace?: string): readonly Readonly<Json>[] {
+    let keys = this.sorted.get(resource);
+    if (!keys) {
+      keys = [...(this.keysOf.get(resource) ?? [])].sort();
+      this.sorted.set(resource, keys);
+    }
+    if (namespace !== undefined) {
+      const prefix = `${resource}/${namespace}/`;
+      keys = keys.filter((k) => k.startsWith(prefix));
+    }
+    return keys.map((k) => this.objects.get(k) as Json);
   }
 
   /** Writes a new object; stamps and returns it with its resourceVersion. */
@@ -80,6 +95,8 @@ export class Store {
     const prev = this.objects.get(key);
     if (!prev) return undefined;
     this.objects.delete(key);
+    this.keysOf.get(resource)?.delete(key);
+    this.sorted.delete(resource);
     const object = clone(prev);
     (object.metadata as Json).resourceVersion = String(++this.rv);
     this.emit({ type: 'DELETED', resource, rv: this.rv, object });
@@ -95,6 +112,12 @@ export class Store {
     const previous = this.objects.get(key);
     const stored = clone(obj);
     (stored.metadata as Json).resourceVersion = String(++this.rv);
+    if (!previous) {
+      let keys = this.keysOf.get(resource);
+      if (!keys) this.keysOf.set(resource, (keys = new Set()));
+      keys.add(key);
+      this.sorted.delete(resource);
+    }
     this.objects.set(key, stored);
     this.emit({ type, resource, rv: this.rv, object: clone(stored), previous: previous && clone(previous) });
     return clone(stored);

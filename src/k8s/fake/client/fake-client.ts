@@ -135,7 +135,8 @@ export class InProcessClient implements FakeClient {
       const out = listObjects(this.registry, this.request(ref, namespace ?? '', '', { ...opts }));
       const body = out.body;
       return {
-        items: out.items,
+        // The registry hands out what it stores; a controller gets its own copies.
+        items: out.items.map((o) => structuredClone(o)),
         resourceVersion: String((body.metadata as Json).resourceVersion),
       };
     });

@@ -88,8 +88,10 @@ export function watchObjects(
   let stop: () => void = () => undefined;
   try {
     if (initial) {
-      for (const o of store.list(s.info.resource, ns).map((x) => reg.view(s, x)))
-        if (match(o)) write('ADDED', o);
+      for (const o of store.peekList(s.info.resource, ns)) {
+        const v = reg.view(s, o);
+        if (match(v)) write('ADDED', v);
+      }
       if (lo.sendInitialEvents === true) bookmark({ 'k8s.io/initial-events-end': 'true' });
     }
     stop = store.watch(from, onEvent);

@@ -462,16 +462,20 @@ export class GenericStore {
       fieldsMatch(fields, s.selectableFields(o));
   }
 
+  /** The matching objects as stored (read-only, no copies), in key order. */
   filtered(s: ResourceStrategy, namespace: string, sel: Selection): Json[] {
     const match = this.matcher(s, sel);
     const ns = s.info.namespaced && namespace ? namespace : undefined;
     return this.store
-      .list(s.info.resource, ns)
-      .map((o) => this.view(s, o))
+      .peekList(s.info.resource, ns)
+      .map((o) => this.view(s, o as Json))
       .filter(match);
   }
 
-  /** A list with its ListMeta; items keep their kind and apiVersion, the endpoint strips them. */
+  /**
+   * A list with its ListMeta; items keep their kind and apiVersion, the endpoint strips them.
+   * The items are the stored objects themselves: callers that change them copy them first.
+   */
   list(
     s: ResourceStrategy,
     namespace: string,
