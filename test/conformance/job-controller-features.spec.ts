@@ -294,7 +294,7 @@ describe('job controller features on the fake', () => {
       spec,
     });
     const adopted = await until('the adoption', async () => {
-      const p = (await c.get(PODS, ns, 'stray')) as Json;
+      const p: Json = await c.get(PODS, ns, 'stray');
       return p.metadata.ownerReferences ? p : undefined;
     });
     expect(adopted.metadata.ownerReferences).toEqual([
@@ -313,7 +313,7 @@ describe('job controller features on the fake', () => {
 
     await c.patch(PODS, ns, 'stray', 'merge', { metadata: { labels: { app: 'elsewhere' } } });
     const released = await until('the release', async () => {
-      const p = (await c.get(PODS, ns, 'stray')) as Json;
+      const p: Json = await c.get(PODS, ns, 'stray');
       return p.metadata.ownerReferences ? undefined : p;
     });
     expect(released.metadata.finalizers).toBeUndefined();
