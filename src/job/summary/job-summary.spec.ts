@@ -238,7 +238,7 @@ const CASES: Case[] = [
     ],
     phase: 'Running',
     reason: 'Error',
-    message: 'pod work-b, container main exited with exit code 2',
+    message: 'pod work-b, container main failed with exit code 2',
     source: 'pod',
   },
   {

@@ -85,7 +85,7 @@ function containerFindings(pod: PodView, c: ContainerView): PodFinding[] {
     out.push({
       ...at,
       reason: bad.reason || 'Error',
-      message: `${what(pod, c)} ${bad === now ? 'exited' : 'last exited'} with ${ended(bad) || 'a failure'}`,
+      message: `${what(pod, c)} ${bad === now ? 'failed' : 'last failed'} with ${ended(bad) || bad.reason || 'an error'}`,
       rank: RANK.exitCode,
     });
   return out;
