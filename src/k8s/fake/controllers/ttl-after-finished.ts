@@ -47,7 +47,11 @@ export class TtlAfterFinishedController {
       }
       this.queue.add(objectKey(job));
     };
-    d.jobs.addHandler({ add: seen, update: (_o, c) => seen(c) });
+    d.jobs.addHandler({
+      add: seen,
+      update: (_o, c) => seen(c),
+      delete: (j) => this.finished.forget(String(metaOf(j).uid)),
+    });
   }
 
   stop(): Promise<void> {

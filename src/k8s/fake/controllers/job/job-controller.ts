@@ -199,6 +199,7 @@ export class JobController {
   }
 
   private deletePod(pod: Json, final: boolean): void {
+    if (final) this.instants.forget(String(metaOf(pod).uid));
     const ref = controllerRefOf(pod);
     if (!ref) {
       if (hasTracking(pod) && !final) this.orphanQueue.add(objectKey(pod));
@@ -230,6 +231,7 @@ export class JobController {
   }
 
   private deleteJob(job: Json): void {
+    this.instants.forget(`${String(metaOf(job).uid)}:start`);
     this.queue.add(objectKey(job));
     this.cleanupPodFinalizers(job);
   }
