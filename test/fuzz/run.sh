@@ -17,8 +17,9 @@ root=$PWD
 
 ST_VERSION=4.32.5
 SEED=${FUZZ_SEED:-20261130}
-MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-40}
-MAX_TIME=${FUZZ_MAX_TIME:-150}
+MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-100}
+# Optional time budget in seconds; with one, fuzzing and stateful runs repeat until it is spent.
+MAX_TIME=${FUZZ_MAX_TIME:-}
 venv=$root/.cache/fuzz/venv
 report=$root/test-output/fuzz
 
@@ -83,7 +84,7 @@ SCHEMATHESIS_HOOKS="$root/test/fuzz/hooks.py" "$venv/bin/st" run "$base/api/docs
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
   --seed "$SEED" \
   --max-examples "$MAX_EXAMPLES" \
-  --max-time "$MAX_TIME" \
+  ${MAX_TIME:+--max-time "$MAX_TIME"} \
   --workers 2 \
   --request-timeout 10 \
   --generation-database none \
