@@ -321,6 +321,28 @@ describe('job controller features on the fake', () => {
     await c.delete(JOBS, ns, 'adopter', { propagationPolicy: 'Background' });
   });
 
+  it('pod failure back-off: the replacement waits 10 s after a failure, then 20 s, in simulated time', async () => {
+    const seen: { at: number; e: Json }[] = [];
+    const stop = c.watch(PODS, ns, String(fake.store.currentRevision), (e) =>
+      seen.push({ at: Date.now(), e }),
+    );
+    await c.create(JOBS, ns, job('backoff', { backoffLimit: 2 }, fail));
+    await finished('backoff');
+    stop();
+    const failedAt = (name: string) =>
+      seen.find((x) => x.e.object.metadata.name === name && x.e.object.status?.phase === 'Failed')?.at ?? NaN;
+    const created = seen.filter((x) => x.e.type === 'ADDED');
+    expect(created).toHaveLength(3);
+    const gaps = [1, 2].map(
+      (i) => (created[i].at - failedAt(created[i - 1].e.object.metadata.name)) * TIME_SCALE,
+    );
+    // The controller counts from the pod's finish and syncs at least one batch period later.
+    expect(gaps[0]).toBeGreaterThanOrEqual(9_000);
+    expect(gaps[0]).toBeLessThan(20_000);
+    expect(gaps[1]).toBeGreaterThanOrEqual(19_000);
+    expect(gaps[1]).toBeLessThan(40_000);
+  });
+
   it('activeDeadlineSeconds counts from the resume of a Job created suspended', async () => {
     await c.create(JOBS, ns, job('ads', { suspend: true, activeDeadlineSeconds: 20 }, hang));
     await sleep(30_000 / TIME_SCALE);
