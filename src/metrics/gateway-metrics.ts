@@ -66,8 +66,8 @@ export class GatewayMetrics {
 
   constructor() {
     // Every series of a closed set exists from the start at 0, so rate() sees the first one.
-    for (const limit of ['identity', 'address'] as const) this.rateLimited.labels({ limit });
-    for (const reason of ['missing', 'invalid'] as const) this.authenticationFailures.labels({ reason });
+    for (const limit of ['identity', 'address'] as const) this.rateLimited.inc({ limit }, 0);
+    for (const reason of ['missing', 'invalid'] as const) this.authenticationFailures.inc({ reason }, 0);
   }
 
   /** Node's own (CPU, memory, heap, event loop lag, GC, handles): only when they are served. */
