@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './gateway.config';
 import { JobModule } from './job/job.module';
 import { K8sConfig } from './k8s/k8s.config';
+import { WatchConfig } from './job/watch/watch.config';
 import { MetricsModule } from './metrics/metrics.module';
 
 @Module({
@@ -29,6 +30,7 @@ export class AppModule {
           { provide: AppConfig, useValue: config.app },
           { provide: K8sConfig, useValue: config.k8s },
           { provide: AuthConfig, useValue: config.auth },
+          { provide: WatchConfig, useValue: config.watch },
         ]),
       ],
     };

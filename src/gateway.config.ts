@@ -5,11 +5,13 @@ import { readAuthConfig, AuthConfig } from './auth/auth.config';
 import { AppConfig, readAppConfig } from './common/config/app.config';
 import { ConfigProblems, Env } from './common/config/validate-env';
 import { K8sConfig, readK8sConfig } from './k8s/k8s.config';
+import { readWatchConfig, WatchConfig } from './job/watch/watch.config';
 
 export interface GatewayConfig {
   app: AppConfig;
   k8s: K8sConfig;
   auth: AuthConfig;
+  watch: WatchConfig;
 }
 
 /** Throws ConfigError listing every problem found. */
@@ -18,6 +20,7 @@ export function loadConfig(env: Env): GatewayConfig {
   const app = readAppConfig(env, problems);
   const k8s = readK8sConfig(env, problems);
   const auth = readAuthConfig(env, k8s.backend, problems);
+  const watch = readWatchConfig(env, problems);
   problems.throwIfAny();
-  return { app, k8s, auth };
+  return { app, k8s, auth, watch };
 }

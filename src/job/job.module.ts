@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
 import { K8sModule } from '../k8s/k8s.module';
 import { RouteMethods } from '../common/http/route-methods';
+import { JobListController } from './job-list.controller';
+import { JobListService } from './job-list.service';
 import { JobController } from './job.controller';
 import { MethodNotAllowedController } from './method-not-allowed.controller';
 import { JobService } from './job.service';
+import { JobWatchService } from './watch/job-watch.service';
+import { WatchRouteConstraint } from './watch/watch-constraint';
 
 @Module({
   imports: [K8sModule],
-  controllers: [JobController, MethodNotAllowedController],
-  providers: [JobService, RouteMethods],
+  controllers: [JobController, JobListController, MethodNotAllowedController],
+  providers: [JobService, RouteMethods, WatchRouteConstraint, JobListService, JobWatchService],
 })
 export class JobModule {}

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { JobListRepository } from './job-list.repository';
 import { JobRepository, UpstreamProbe } from './job.repository';
 import { K8sConfig } from './k8s.config';
 import { KubeConnection } from './kube-connection';
+import { KubeJobListRepository } from './kube-job-list.repository';
 import { KubeJobRepository } from './kube-job.repository';
 import { Upstream } from './upstream';
 
@@ -12,7 +14,8 @@ import { Upstream } from './upstream';
     KubeJobRepository,
     { provide: JobRepository, useExisting: KubeJobRepository },
     { provide: UpstreamProbe, useExisting: KubeJobRepository },
+    { provide: JobListRepository, useClass: KubeJobListRepository },
   ],
-  exports: [JobRepository, UpstreamProbe, Upstream],
+  exports: [JobRepository, UpstreamProbe, Upstream, JobListRepository],
 })
 export class K8sModule {}

@@ -30,6 +30,14 @@ export interface UpstreamReply {
   retryAfter?: string;
 }
 
+/** A 2xx answer being read as it arrives (a watch); `close` ends it from our side. */
+export interface UpstreamStream {
+  code: number;
+  contentType: string;
+  body: http.IncomingMessage;
+  close: () => void;
+}
+
 const UNREACHABLE = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -242,6 +250,73 @@ export class KubeConnection {
       started.end(req.body);
     });
     return timed(this.observers, req, call);
+  }
+
+  /**
+   * A request whose answer is read as it comes (a watch). The shared keep-alive agent is
+   * not used: a watch holds its socket for minutes and would starve ordinary calls. The
+   * deadline covers the response headers only; a non-2xx answer is read whole (bounded).
+   */
+  async stream(
+    req: UpstreamRequest,
+    extraHeaders: Record<string, string | string[]> = {},
+  ): Promise<UpstreamReply | UpstreamStream> {
+    const base = this.base;
+    if (!base) throw new Error('the upstream connection has no server yet');
+    const secure = base.protocol === 'https:';
+    const { opts } = await this.credentials(secure);
+    const url = new URL(base.pathname.replace(/\/$/, '') + req.path, base);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const options: https.RequestOptions = {
+      ...opts,
+      method: req.method,
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port,
+      path: url.pathname + url.search,
+      headers: {
+        ...(opts.headers as Record<string, string> | undefined),
+        Accept: req.accept ?? 'application/json',
+        'User-Agent': 'job-gateway',
+        ...extraHeaders,
+      },
+      agent: false,
+    };
+    return new Promise((resolve, reject) => {
+      const started = (secure ? https : http).request(options, (res) => {
+        clearTimeout(deadline);
+        const code = res.statusCode ?? 502;
+        const contentType = String(res.headers['content-type'] ?? '');
+        if (code >= 200 && code < 300) {
+          resolve({ code, contentType, body: res, close: () => started.destroy() });
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > this.maxResponseBytes) started.destroy();
+          else chunks.push(c);
+        });
+        res.on('end', () =>
+          resolve({
+            code,
+            body: Buffer.concat(chunks),
+            contentType,
+            warnings: parseWarnings(res.headers.warning),
+          }),
+        );
+        res.on('error', (e) => reject(this.transportError(e)));
+      });
+      const deadline = setTimeout(() => {
+        started.destroy(Object.assign(new Error('deadline'), { code: 'ETIMEDOUT' }));
+      }, this.timeoutMs);
+      started.on('error', (e) => {
+        clearTimeout(deadline);
+        reject(this.transportError(e));
+      });
+      started.end();
+    });
   }
 
   private tooLarge(): StatusError {

@@ -1,0 +1,151 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ValidationArguments } from 'class-validator';
+import {
+  Check,
+  CheckFailure,
+  invalid,
+  isAbsent,
+  notSupported,
+  wrongType,
+} from '../../common/validation/k8s-check';
+import { parseJobFieldSelector, parseLabelSelector, SelectorError } from '../watch/job-selector';
+
+// The apiserver reads booleans with Go's strconv.ParseBool.
+const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
+const FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
+
+/** Go's ParseBool on a query value; anything else is left for the Check to name. */
+const toBool = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && TRUE.includes(value)
+    ? true
+    : typeof value === 'string' && FALSE.includes(value)
+      ? false
+      : value;
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
+
+const forbidden = (detail: string): CheckFailure => ({
+  type: 'FieldValueForbidden',
+  body: `Forbidden: ${detail}`,
+});
+
+const boolCheck = (v: unknown): CheckFailure | undefined =>
+  isAbsent(v) || typeof v === 'boolean' ? undefined : wrongType(v, 'true or false');
+
+const selectorCheck =
+  (parse: (s: string) => unknown) =>
+  (v: unknown): CheckFailure | undefined => {
+    if (isAbsent(v)) return undefined;
+    if (typeof v !== 'string') return wrongType(v, 'a string');
+    try {
+      parse(v);
+      return undefined;
+    } catch (e) {
+      if (e instanceof SelectorError) return invalid(v, e.message);
+      throw e;
+    }
+  };
+
+const other = (args: ValidationArguments): ListJobsQueryDto => args.object;
+const RV_MATCHES = ['Exact', 'NotOlderThan'];
+
+/** The list and watch options of the apiserver (ListOptions), checked with its rules. */
+export class ListJobsQueryDto {
+  @ApiPropertyOptional({
+    type: 'boolean',
+    description:
+      "Stream changes instead of listing (verb `watch`). With `Accept: text/event-stream`: Server-Sent Events; otherwise the apiserver's JSON-lines watch",
+  })
+  @Transform(toBool)
+  @Check('watch', boolCheck)
+  watch?: boolean;
+
+  @ApiPropertyOptional({ description: 'Label selector, as kubectl -l', example: 'app=batch,tier in (a,b)' })
+  @Check('labelSelector', selectorCheck(parseLabelSelector))
+  labelSelector?: string;
+
+  @ApiPropertyOptional({
+    description: 'Field selector on metadata.name, metadata.namespace or status.successful',
+    example: 'status.successful=1',
+  })
+  @Check('fieldSelector', selectorCheck(parseJobFieldSelector))
+  fieldSelector?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'At most this many Jobs; the rest via `continue`',
+  })
+  @Transform(toInt)
+  @Check('limit', (v, args) => {
+    if (isAbsent(v)) return undefined;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) return wrongType(v, 'a whole number');
+    if (v < 0) return invalid(v, 'must be greater than or equal to 0');
+    return other(args).watch ? forbidden('limit is not supported for watch') : undefined;
+  })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The `metadata.continue` token of the previous page' })
+  @Check('continue', (v, args) => {
+    if (isAbsent(v)) return undefined;
+    if (typeof v !== 'string') return wrongType(v, 'a string');
+    const o = other(args);
+    if (o.watch) return forbidden('continue is not supported for watch');
+    // The apiserver: "specifying resource version is not allowed when using continue".
+    if (v && o.resourceVersion)
+      return forbidden('specifying resourceVersion is not allowed when using continue');
+    return undefined;
+  })
+  continue?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'List: how fresh (with resourceVersionMatch). Watch: start after this version (as Last-Event-ID)',
+    example: '0',
+  })
+  @Check('resourceVersion', (v) => {
+    if (isAbsent(v)) return undefined;
+    if (typeof v !== 'string') return wrongType(v, 'a string');
+    return v === '' || /^\d{1,20}$/.test(v)
+      ? undefined
+      : invalid(v, 'must be a resourceVersion (a decimal number)');
+  })
+  resourceVersion?: string;
+
+  @ApiPropertyOptional({ enum: RV_MATCHES, description: 'How resourceVersion is read (list only)' })
+  @Check('resourceVersionMatch', (v, args) => {
+    if (isAbsent(v) || v === '') return undefined;
+    if (typeof v !== 'string') return wrongType(v, 'a string');
+    const o = other(args);
+    if (o.watch)
+      return forbidden('resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+    if (!RV_MATCHES.includes(v)) return notSupported(v, RV_MATCHES);
+    if (!o.resourceVersion)
+      return forbidden('resourceVersionMatch is forbidden unless resourceVersion is provided');
+    if (o.continue) return forbidden('resourceVersionMatch is forbidden when continue is provided');
+    return undefined;
+  })
+  resourceVersionMatch?: string;
+
+  @ApiPropertyOptional({
+    type: 'boolean',
+    description: 'JSON-lines watch only: ask the apiserver for BOOKMARK events (SSE streams always get them)',
+  })
+  @Transform(toBool)
+  @Check('allowWatchBookmarks', boolCheck)
+  allowWatchBookmarks?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'Watch only: end the stream after this many seconds',
+  })
+  @Transform(toInt)
+  @Check('timeoutSeconds', (v) => {
+    if (isAbsent(v)) return undefined;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) return wrongType(v, 'a whole number of seconds');
+    return v < 1 ? invalid(v, 'must be greater than or equal to 1') : undefined;
+  })
+  timeoutSeconds?: number;
+}
