@@ -343,6 +343,32 @@ describe('job controller features on the fake', () => {
     expect(gaps[1]).toBeLessThan(40_000);
   });
 
+  it('ttlSecondsAfterFinished 0: a failed Job goes, with its pods, as soon as it has failed', async () => {
+    const seen: Json[] = [];
+    const stop = c.watch(JOBS, ns, String(fake.store.currentRevision), (e) => seen.push(e));
+    await c.create(JOBS, ns, job('ttl0', { backoffLimit: 0, ttlSecondsAfterFinished: 0 }, fail));
+    await until('the Job to go', () => Promise.resolve(seen.some((e) => e.type === 'DELETED')));
+    await until('its pods to go', async () => (await pods()).length === 0);
+    stop();
+    const deleted = seen.find((e) => e.type === 'DELETED')?.object;
+    expect(conditions(deleted).map((x: Json) => `${x.type} ${x.reason}`)).toEqual([
+      'FailureTarget BackoffLimitExceeded',
+      'Failed BackoffLimitExceeded',
+    ]);
+    // The TTL controller deletes in the foreground.
+    expect(deleted.metadata.finalizers).toEqual(['foregroundDeletion']);
+  });
+
+  it('completions 0: complete at once, without a pod', async () => {
+    await c.create(JOBS, ns, job('zero', { completions: 0, parallelism: 0 }));
+    const j = await finished('zero');
+    expect(conditions(j).map((x: Json) => `${x.type} ${x.reason}`)).toEqual([
+      'SuccessCriteriaMet CompletionsReached',
+      'Complete CompletionsReached',
+    ]);
+    expect(await pods()).toEqual([]);
+  });
+
   it('activeDeadlineSeconds counts from the resume of a Job created suspended', async () => {
     await c.create(JOBS, ns, job('ads', { suspend: true, activeDeadlineSeconds: 20 }, hang));
     await sleep(30_000 / TIME_SCALE);
