@@ -69,7 +69,7 @@ export class Kubelet {
   private readonly queue: WorkQueue;
   private readonly runs = new Map<string, Run>();
   private readonly deletionSeen = new Map<string, number>();
-  private nextIp = 2;
+  private nextIp = 1;
   private hostIP = '127.0.0.1';
   private bindingUnsupported = false;
 
@@ -296,7 +296,6 @@ export class Kubelet {
         this.condition(pod, 'PodScheduled', 'True', nowIso),
       ],
       hostIP: this.hostIP,
-      hostIPs: [{ ip: this.hostIP }],
       podIP: ip,
       podIPs: [{ ip }],
       startTime: nowIso,
