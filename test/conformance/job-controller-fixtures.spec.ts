@@ -175,11 +175,16 @@ function podStatusShape(events: Seen[], phase: string): Json | undefined {
 }
 
 /** Polls in simulated time: the recorder polled every 200 ms of real-cluster time. */
-async function until(what: string, probe: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+async function until(
+  what: string,
+  probe: () => boolean | Promise<boolean>,
+  ms: number,
+  everyMs = 200 / TIME_SCALE,
+): Promise<void> {
   const end = Date.now() + ms;
   while (!(await probe())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200 / TIME_SCALE);
+    await sleep(everyMs);
   }
 }
 
@@ -200,6 +205,8 @@ const deleteWith =
       '2 running pods',
       () => podEvents(events()).filter((e) => e.object.status?.phase === 'Running').length >= 2,
       10000,
+      // At once, as the recorder did: a loaded machine must not let the Job's ready count in first.
+      1,
     );
     await c.delete(JOBS, ns, name, { propagationPolicy: policy });
     await until('the Job to go', jobGone(events), 10000);
