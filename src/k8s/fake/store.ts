@@ -4,6 +4,7 @@ import { clone, Json } from '../json';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
+/** What watchers see: the stored objects themselves, read-only. */
 export interface StoreEvent {
   type: EventType;
   resource: string;
@@ -81,7 +82,11 @@ export class Store {
     return keys.map((k) => this.objects.get(k) as Json);
   }
 
-  /** Writes a new object; stamps and returns it with its resourceVersion. */
+  /**
+   * Writes a copy of a new object; stamps it with its resourceVersion and returns the stored
+   * object, which, like every object handed to watchers, is read-only: stored objects are never
+   * changed in place, only replaced.
+   */
   create(resource: string, namespace: string, name: string, obj: Json): Json {
     return this.write('ADDED', resource, namespace, name, obj);
   }
@@ -97,10 +102,10 @@ export class Store {
     this.objects.delete(key);
     this.keysOf.get(resource)?.delete(key);
     this.sorted.delete(resource);
-    const object = clone(prev);
-    (object.metadata as Json).resourceVersion = String(++this.rv);
+    // Stored objects are never changed in place, so the last state is shared, not copied.
+    const object = { ...prev, metadata: { ...(prev.metadata as Json), resourceVersion: String(++this.rv) } };
     this.emit({ type: 'DELETED', resource, rv: this.rv, object });
-    return clone(object);
+    return object;
   }
 
   has(resource: string, namespace: string, name: string): boolean {
@@ -119,8 +124,8 @@ export class Store {
       this.sorted.delete(resource);
     }
     this.objects.set(key, stored);
-    this.emit({ type, resource, rv: this.rv, object: clone(stored), previous: previous && clone(previous) });
-    return clone(stored);
+    this.emit({ type, resource, rv: this.rv, object: stored, previous });
+    return stored;
   }
 
   private emit(event: StoreEvent): void {

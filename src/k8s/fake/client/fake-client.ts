@@ -82,6 +82,8 @@ export const NAMESPACES: ResourceRef = { group: '', version: 'v1', resource: 'na
 export const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes' };
 
 const DEFAULT_MANAGER = 'fake-controller-manager';
+// The registry hands out the objects it stores, read-only; a controller gets its own copies.
+const copy = (o: Json): Json => structuredClone(o);
 const PATCH_TYPES: Record<PatchKind, string> = {
   merge: 'application/merge-patch+json',
   strategic: 'application/strategic-merge-patch+json',
@@ -135,8 +137,7 @@ export class InProcessClient implements FakeClient {
       const out = listObjects(this.registry, this.request(ref, namespace ?? '', '', { ...opts }));
       const body = out.body;
       return {
-        // The registry hands out what it stores; a controller gets its own copies.
-        items: out.items.map((o) => structuredClone(o)),
+        items: out.items.map(copy),
         resourceVersion: String((body.metadata as Json).resourceVersion),
       };
     });
@@ -159,7 +160,7 @@ export class InProcessClient implements FakeClient {
       'application/json',
       opts.subresource,
     );
-    return (await createObject(this.registry, r)).body as Json;
+    return copy((await createObject(this.registry, r)).body as Json);
   }
 
   async update(
@@ -178,7 +179,7 @@ export class InProcessClient implements FakeClient {
       'application/json',
       opts.subresource,
     );
-    return (await updateObject(this.registry, r)).body as Json;
+    return copy((await updateObject(this.registry, r)).body as Json);
   }
 
   async patch(
@@ -191,7 +192,7 @@ export class InProcessClient implements FakeClient {
   ): Promise<Json> {
     const query = { ...this.manager(opts), force: opts.force === undefined ? undefined : String(opts.force) };
     const r = this.request(ref, namespace, name, query, patch, PATCH_TYPES[type], opts.subresource);
-    return (await patchObject(this.registry, r)).body as Json;
+    return copy((await patchObject(this.registry, r)).body as Json);
   }
 
   async delete(
@@ -208,7 +209,7 @@ export class InProcessClient implements FakeClient {
     const reply = await deleteObject(this.registry, this.request(ref, namespace, name, {}, body));
     const out = reply.body as Json;
     // A Success Status means the object is gone; otherwise it waits for finalizers or its grace.
-    return out.kind === 'Status' ? undefined : out;
+    return out.kind === 'Status' ? undefined : copy(out);
   }
 
   watch(
@@ -240,7 +241,7 @@ export class InProcessClient implements FakeClient {
     if (resourceVersion === '' || resourceVersion === '0') {
       from = this.registry.store.currentRevision;
       for (const o of this.registry.store.list(resource, strategy.info.namespaced ? namespace : undefined))
-        deliver({ type: 'ADDED', object: this.registry.view(strategy, o) });
+        deliver({ type: 'ADDED', object: copy(this.registry.view(strategy, o)) });
     } else {
       from = Number(resourceVersion);
       if (!Number.isInteger(from) || from < 0)
@@ -250,7 +251,7 @@ export class InProcessClient implements FakeClient {
     try {
       stop = this.registry.store.watch(from, (e: StoreEvent) => {
         if (e.resource === resource && inScope(e.object))
-          deliver({ type: e.type, object: this.registry.view(strategy, e.object) });
+          deliver({ type: e.type, object: copy(this.registry.view(strategy, e.object)) });
       });
     } catch (e) {
       if (e instanceof TooOldResourceVersionError) throw errors.expired(e.message);

@@ -51,7 +51,8 @@ export async function patchObject(reg: GenericStore, r: RestRequest): Promise<Re
   } catch (e) {
     throw errors.badRequest(`error decoding patch: ${(e as Error).message}`);
   }
-  const current = reg.get(s, r.namespace, r.name);
+  // Read-only: every patch format works on its own copy.
+  const current = reg.peek(s, r.namespace, r.name) as Json;
   let patched: unknown;
   try {
     if (type === 'json') patched = applyJsonPatch(current, patch);

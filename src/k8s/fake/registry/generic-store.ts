@@ -222,8 +222,9 @@ export class GenericStore {
         );
       meta.namespace = namespace;
     }
-    const old = this.get(s, namespace, name);
-    const oldMeta = metaOf(old);
+    // The stored object, read-only: strategies copy from it into the new object, never into it.
+    const old = this.peek(s, namespace, name) as Json;
+    const oldMeta = old.metadata as Json;
     const rv = meta.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== oldMeta.resourceVersion)
       throw errors.conflict(
@@ -252,12 +253,10 @@ export class GenericStore {
     const errs = sub ? sub.validateUpdate(object, old) : s.validateUpdate(object, old);
     if (errs.length) throw this.invalid(s, name, errs);
     if (!sub) warnings.push(...s.warningsOnUpdate(object, old));
+    // Compared without the version and the field manager's record (shallow copies: nothing changes).
     const changed = (x: Json): Json => {
-      const c = clone(x);
-      const m = metaOf(c);
-      delete m.resourceVersion;
-      delete m.managedFields;
-      return c;
+      const { resourceVersion: _rv, managedFields: _mf, ...m } = metaOf(x);
+      return { ...x, metadata: m };
     };
     if (deepEqual(changed(object), changed(old))) return { code: 200, body: s.order(old), warnings };
     meta.managedFields = updateManagedFields({
