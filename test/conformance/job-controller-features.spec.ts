@@ -369,6 +369,17 @@ describe('job controller features on the fake', () => {
     expect(await pods()).toEqual([]);
   });
 
+  it('a namespace deleted with a running Job goes once the Job and its pods are gone', async () => {
+    await c.create(JOBS, ns, job('inns', { parallelism: 2, completions: 2 }, hang));
+    await until('two running pods', async () => (await get('inns')).status?.ready === 2);
+    await c.delete(NAMESPACES, '', ns);
+    await until(
+      'the namespace to go',
+      async () => !(await c.list(NAMESPACES, undefined)).items.some((x: Json) => x.metadata.name === ns),
+    );
+    expect((await c.list(PODS, ns)).items).toEqual([]);
+  });
+
   it('activeDeadlineSeconds counts from the resume of a Job created suspended', async () => {
     await c.create(JOBS, ns, job('ads', { suspend: true, activeDeadlineSeconds: 20 }, hang));
     await sleep(30_000 / TIME_SCALE);
