@@ -2,6 +2,14 @@
 import { WorkQueue } from './work-queue';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Waits for a condition rather than a fixed time, so a loaded machine only makes it slower.
+async function until(check: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await sleep(2);
+  }
+}
 
 describe('work queue', () => {
   const queues: WorkQueue[] = [];
@@ -38,7 +46,8 @@ describe('work queue', () => {
     await sleep(10);
     expect(seen).toEqual(['block']);
     release();
-    await sleep(10);
+    await until(() => seen.length === 2);
+    await sleep(20);
     expect(seen).toEqual(['block', 'a']);
   });
 
@@ -54,10 +63,11 @@ describe('work queue', () => {
       running--;
     });
     q.add('k');
-    await sleep(2);
+    await until(() => running === 1);
     q.add('k');
     q.add('k');
-    await sleep(60);
+    await until(() => runs === 2 && running === 0);
+    await sleep(30);
     expect(runs).toBe(2);
     expect(maxRunning).toBe(1);
   });
@@ -69,15 +79,14 @@ describe('work queue', () => {
       at.push(Date.now() - start);
       return Promise.resolve();
     });
-    q.add('k', 200);
+    q.add('k', 400);
     q.add('k', 20);
-    await sleep(80);
-    expect(at).toHaveLength(1);
-    expect(at[0]).toBeLessThan(80);
+    await until(() => at.length === 1);
+    expect(at[0]).toBeLessThan(400);
     q.add('k', 10);
-    q.add('k', 100);
-    await sleep(50);
-    expect(at).toHaveLength(2);
+    q.add('k', 1000);
+    await until(() => at.length === 2);
+    expect(at[1] - at[0]).toBeLessThan(1000);
   });
 
   it('retries a failing key with back-off until it succeeds', async () => {
@@ -85,7 +94,8 @@ describe('work queue', () => {
     let tries = 0;
     const q = make(() => (++tries < 3 ? Promise.reject(new Error('conflict')) : Promise.resolve()), errors);
     q.add('k');
-    await sleep(60);
+    await until(() => tries === 3);
+    await sleep(40);
     expect(tries).toBe(3);
     expect(errors).toEqual(['k', 'k']);
   });

@@ -5,7 +5,6 @@
 import { FakeClient, JOBS, PODS } from '../../client/fake-client';
 import { Json } from '../../../json';
 import { StatusError } from '../../../status';
-import { selectorMatches } from '../../../validation/label-selector';
 import { EventRecorder } from '../event-recorder';
 import { Expectations, UidExpectations } from '../expectations';
 import { Informer } from '../informer';
@@ -16,18 +15,10 @@ import { BackoffRecord, nextBackoffRecord, remainingBackoff } from './backoff';
 import { Indexes } from './indexes';
 import { podForJob } from './job-pod-template';
 import { ensureCondition, JobStatus, newCondition, readStatus, writeStatus } from './job-status';
-import {
-  findCondition,
-  isJobFinished,
-  JobCondition,
-  JobSpecView,
-  onlyReplaceFailedPods,
-  specOf,
-} from './job-view';
+import { findCondition, isJobFinished, JobSpecView, onlyReplaceFailedPods, specOf } from './job-view';
 import { matchPodFailurePolicy } from './pod-failure-policy';
 import {
   completionIndex,
-  deletionOrder,
   finishedTime,
   hasTracking,
   indexFailureCount,
@@ -40,12 +31,25 @@ import {
   JOB_TRACKING_FINALIZER,
   phaseOf,
 } from './pods';
+import { PodClaims } from './pod-claims';
 import { matchSuccessPolicy } from './success-policy';
+import {
+  activePodsForRemoval,
+  canRemoveFinalizer,
+  cleanUncounted,
+  failJobMessage,
+  firstPendingIndexes,
+  isIndexFailed,
+  isManagedByOther,
+  isPodFailed,
+  newIndexFailureCounts,
+  pastBackoffLimitOnFailure,
+  podsWithDelayedDeletionPerIndex,
+  SyncCtx,
+  validPods,
+} from './sync-rules';
 
 const FIELD_MANAGER = 'kube-controller-manager';
-const BY_CONTROLLER = 'controller-uid';
-const ORPHANS = 'orphans-by-namespace';
-const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
 // syncJobBatchPeriod: pod events and status-only Job updates are batched for a second.
 const SYNC_BATCH_MS = 1000;
 const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
@@ -61,32 +65,6 @@ export interface JobControllerDeps {
   log: (msg: string) => void;
 }
 
-/** What one sync knows (syncJobCtx). */
-interface SyncCtx {
-  key: string;
-  job: Json;
-  spec: JobSpecView;
-  status: JobStatus;
-  pods: Json[];
-  activePods: Json[];
-  ready: number;
-  terminating: number;
-  succeeded: number;
-  failed: number;
-  uncountedSucceeded: Set<string>;
-  uncountedFailed: Set<string>;
-  expectedRmFinalizers: ReadonlySet<string>;
-  finishedCondition?: JobCondition;
-  newBackoff: BackoffRecord;
-  prevSucceededIndexes: Indexes;
-  succeededIndexes: Indexes;
-  failedIndexes?: Indexes;
-  podsWithDelayedDeletionPerIndex: Map<number, Json>;
-}
-
-const isManagedByOther = (spec: JobSpecView): boolean =>
-  spec.managedBy !== undefined && spec.managedBy !== JOB_CONTROLLER_NAME;
-
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(errText(e)));
 const isNotFound = (e: unknown): boolean => e instanceof StatusError && e.code === 404;
@@ -99,8 +77,15 @@ export class JobController {
   private readonly backoff = new Map<string, BackoffRecord>();
   // Exact instants behind second-precision stamps: Job start times and pod finish times.
   private readonly instants = new PreciseInstants();
+  private readonly claims: PodClaims;
 
   constructor(private readonly d: JobControllerDeps) {
+    this.claims = new PodClaims({
+      client: d.client,
+      jobs: d.jobs,
+      pods: d.pods,
+      fieldManager: FIELD_MANAGER,
+    });
     const retry = { retryBaseMs: d.time.real(1000), retryMaxMs: d.time.real(60_000) };
     this.queue = new WorkQueue((k) => this.syncJob(k), {
       workers: 5,
@@ -117,11 +102,6 @@ export class JobController {
       update: (o, c) => this.updateJob(o, c),
       delete: (j) => this.deleteJob(j),
     });
-    d.pods.addIndex(BY_CONTROLLER, (p) => {
-      const uid = controllerRefOf(p)?.uid;
-      return uid ? [uid] : [];
-    });
-    d.pods.addIndex(ORPHANS, (p) => (controllerRefOf(p) ? [] : [String(metaOf(p).namespace)]));
     d.pods.addHandler({
       add: (p) => this.addPod(p),
       update: (o, c) => this.updatePod(o, c),
@@ -168,7 +148,7 @@ export class JobController {
     if (!controllerRefOf(pod)) {
       if (hasTracking(pod)) this.orphanQueue.add(objectKey(pod));
       // An orphan: the Jobs that would adopt it take a look.
-      for (const j of this.jobsSelecting(pod)) this.enqueueBatched(j);
+      for (const j of this.claims.jobsSelecting(pod)) this.enqueueBatched(j);
       return;
     }
     const job = this.jobOfPod(pod);
@@ -188,7 +168,7 @@ export class JobController {
     if (!job) {
       if (!controllerRefOf(cur)) {
         if (hasTracking(cur)) this.orphanQueue.add(objectKey(cur));
-        for (const j of this.jobsSelecting(cur)) this.enqueueBatched(j);
+        for (const j of this.claims.jobsSelecting(cur)) this.enqueueBatched(j);
       }
       const oldJob = this.jobOfPod(old);
       if (oldJob) this.enqueueBatched(oldJob);
@@ -238,95 +218,8 @@ export class JobController {
 
   /** Pods of a finished or deleted Job that still hold the tracking finalizer go to the orphan queue. */
   private cleanupPodFinalizers(job: Json): void {
-    for (const p of this.d.pods.byIndex(BY_CONTROLLER, String(metaOf(job).uid)))
+    for (const p of this.claims.controlledBy(String(metaOf(job).uid)))
       if (hasTracking(p)) this.orphanQueue.add(objectKey(p));
-  }
-
-  /** Jobs in the pod's namespace whose selector matches it (getPodJobs). */
-  private jobsSelecting(pod: Json): Json[] {
-    const labels = metaOf(pod).labels ?? {};
-    return this.d.jobs
-      .list(metaOf(pod).namespace)
-      .filter((j) => selectorMatches((j.spec as Json | undefined)?.selector, labels));
-  }
-
-  /**
-   * getPodsForJob with ClaimPods (controller_ref_manager.go): the pods this Job controls and
-   * still selects; owned pods it no longer selects are released, orphans it selects adopted
-   * (with the tracking finalizer), unless the Job is being deleted.
-   */
-  private async podsForJob(job: Json): Promise<Json[]> {
-    const m = metaOf(job);
-    const uid = String(m.uid);
-    const namespace = String(m.namespace);
-    const selector = (job.spec as Json | undefined)?.selector;
-    const selects = (p: Json): boolean => selectorMatches(selector, metaOf(p).labels ?? {});
-    const out: Json[] = [];
-    for (const p of this.d.pods.byIndex(BY_CONTROLLER, uid)) {
-      if (metaOf(p).namespace !== namespace) continue;
-      if (selects(p)) out.push(p);
-      else if (!m.deletionTimestamp) await this.claimPatch(p, 'release', job);
-    }
-    const orphans = m.deletionTimestamp
-      ? []
-      : this.d.pods.byIndex(ORPHANS, namespace).filter((p) => !isDeleting(p) && selects(p));
-    if (orphans.length && (await this.canAdopt(job)))
-      for (const p of orphans) {
-        const adopted = await this.claimPatch(p, 'adopt', job);
-        if (adopted) out.push(adopted);
-      }
-    return out.sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
-  }
-
-  /** RecheckDeletionTimestamp: adopt only for the same Job, read fresh, not being deleted. */
-  private async canAdopt(job: Json): Promise<boolean> {
-    try {
-      const fresh = await this.d.client.get(JOBS, String(metaOf(job).namespace), String(metaOf(job).name));
-      return metaOf(fresh).uid === metaOf(job).uid && !metaOf(fresh).deletionTimestamp;
-    } catch (e) {
-      if (isNotFound(e)) return false;
-      throw e;
-    }
-  }
-
-  private async claimPatch(pod: Json, how: 'adopt' | 'release', job: Json): Promise<Json | undefined> {
-    const pm = metaOf(pod);
-    const jm = metaOf(job);
-    const refs = (pm.ownerReferences ?? []).filter((r) => r.uid !== jm.uid);
-    const finalizers = (pm.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
-    if (how === 'adopt') {
-      refs.push({
-        apiVersion: 'batch/v1',
-        kind: 'Job',
-        name: String(jm.name),
-        uid: String(jm.uid),
-        controller: true,
-        blockOwnerDeletion: true,
-      });
-      finalizers.push(JOB_TRACKING_FINALIZER);
-    }
-    try {
-      const out = await this.d.client.patch(
-        PODS,
-        String(pm.namespace),
-        String(pm.name),
-        'merge',
-        {
-          metadata: {
-            resourceVersion: pm.resourceVersion,
-            ownerReferences: refs.length ? refs : null,
-            finalizers: finalizers.length ? finalizers : null,
-          },
-        },
-        { fieldManager: FIELD_MANAGER },
-      );
-      this.d.pods.observe(out);
-      return out;
-    } catch (e) {
-      // Gone or changed meanwhile: the next sync sees it as it is.
-      if (e instanceof StatusError && (e.code === 404 || e.code === 409)) return undefined;
-      throw e;
-    }
   }
 
   // ---- orphan pods ----------------------------------------------------------------------
@@ -384,7 +277,7 @@ export class JobController {
     const status = readStatus(job);
     const satisfied = this.expectations.satisfied(key);
     const uid = String(metaOf(job).uid);
-    const pods = await this.podsForJob(job);
+    const pods = await this.claims.podsForJob(job);
     const activePods = pods.filter(isActive);
     const ctx: SyncCtx = {
       key,
@@ -406,8 +299,8 @@ export class JobController {
       podsWithDelayedDeletionPerIndex: new Map(),
     };
     let active = activePods.length;
-    const newSucceeded = this.validPods(ctx, ctx.uncountedSucceeded, (p) => phaseOf(p) === 'Succeeded');
-    const newFailed = this.validPods(ctx, ctx.uncountedFailed, (p) => this.isPodFailed(p, spec));
+    const newSucceeded = validPods(ctx, ctx.uncountedSucceeded, (p) => phaseOf(p) === 'Succeeded');
+    const newFailed = validPods(ctx, ctx.uncountedFailed, (p) => isPodFailed(p, spec));
     const nonIgnored = spec.podFailurePolicy
       ? newFailed.filter((p) => matchPodFailurePolicy(spec.podFailurePolicy, p).countFailed).length
       : newFailed.length;
@@ -434,13 +327,13 @@ export class JobController {
           now,
         );
       else {
-        const msg = this.failJobMessage(spec, pods);
+        const msg = failJobMessage(spec, pods);
         if (msg !== undefined)
           ctx.finishedCondition = newCondition('FailureTarget', 'True', 'PodFailurePolicy', msg, now);
       }
     }
     if (!ctx.finishedCondition) {
-      if (ctx.failed > spec.backoffLimit || this.pastBackoffLimitOnFailure(spec, pods)) {
+      if (ctx.failed > spec.backoffLimit || pastBackoffLimitOnFailure(spec, pods)) {
         ctx.finishedCondition = newCondition(
           'FailureTarget',
           'True',
@@ -481,7 +374,7 @@ export class JobController {
           pods
             .filter((p) => {
               const ix = completionIndex(p);
-              return ix >= 0 && ix < completions && hasTracking(p) && this.isIndexFailed(spec, p);
+              return ix >= 0 && ix < completions && hasTracking(p) && isIndexFailed(spec, p);
             })
             .map(completionIndex),
         );
@@ -506,7 +399,7 @@ export class JobController {
               now,
             );
         }
-        ctx.podsWithDelayedDeletionPerIndex = this.podsWithDelayedDeletionPerIndex(ctx);
+        ctx.podsWithDelayedDeletionPerIndex = podsWithDelayedDeletionPerIndex(ctx, this.finishOf);
       }
       if (!ctx.finishedCondition) {
         const msg = matchSuccessPolicy(spec.successPolicy, completions, ctx.succeededIndexes);
@@ -581,73 +474,6 @@ export class JobController {
   private pastActiveDeadline(job: Json, spec: JobSpecView, status: JobStatus): boolean {
     if (spec.activeDeadlineSeconds === undefined || !status.startTime || spec.suspended) return false;
     return this.d.time.since(this.startOf(job, status)) >= spec.activeDeadlineSeconds * 1000;
-  }
-
-  /** isPodFailed: Failed, or (unless only failed pods are replaced) deleted before it succeeded. */
-  private isPodFailed(pod: Json, spec: JobSpecView): boolean {
-    if (phaseOf(pod) === 'Failed') return true;
-    if (onlyReplaceFailedPods(spec)) return false;
-    return isDeleting(pod) && phaseOf(pod) !== 'Succeeded';
-  }
-
-  private isIndexFailed(spec: JobSpecView, pod: Json): boolean {
-    let counted = false;
-    if (this.isPodFailed(pod, spec)) {
-      if (spec.podFailurePolicy) {
-        const m = matchPodFailurePolicy(spec.podFailurePolicy, pod);
-        if (m.action === 'FailIndex') return true;
-        counted = m.countFailed;
-      } else counted = true;
-    }
-    return counted && indexFailureCount(pod) >= (spec.backoffLimitPerIndex ?? 0);
-  }
-
-  /** getValidPodsWithFilter: pods still to be counted (finalizer, not uncounted, valid index). */
-  private validPods(ctx: SyncCtx, uncounted: Set<string> | undefined, keep: (p: Json) => boolean): Json[] {
-    return ctx.pods.filter((p) => {
-      const uid = String(metaOf(p).uid);
-      if (!hasTracking(p) || uncounted?.has(uid) || ctx.expectedRmFinalizers.has(uid)) return false;
-      if (ctx.spec.indexed) {
-        const ix = completionIndex(p);
-        if (ix < 0 || ix >= (ctx.spec.completions ?? 0)) return false;
-      }
-      return keep(p);
-    });
-  }
-
-  private failJobMessage(spec: JobSpecView, pods: Json[]): string | undefined {
-    if (!spec.podFailurePolicy) return undefined;
-    for (const p of pods)
-      if (this.isPodFailed(p, spec)) {
-        const m = matchPodFailurePolicy(spec.podFailurePolicy, p);
-        if (m.failJobMessage !== undefined) return m.failJobMessage;
-      }
-    return undefined;
-  }
-
-  /** restartPolicy OnFailure: container restarts of pending and running pods count against the limit. */
-  private pastBackoffLimitOnFailure(spec: JobSpecView, pods: Json[]): boolean {
-    if (spec.restartPolicy !== 'OnFailure') return false;
-    let restarts = 0;
-    for (const p of pods)
-      if (phaseOf(p) === 'Running' || phaseOf(p) === 'Pending')
-        for (const key of ['initContainerStatuses', 'containerStatuses'])
-          for (const s of ((p.status as Json | undefined)?.[key] as Json[] | undefined) ?? [])
-            restarts += typeof s.restartCount === 'number' ? s.restartCount : 0;
-    return spec.backoffLimit === 0 ? restarts > 0 : restarts >= spec.backoffLimit;
-  }
-
-  private podsWithDelayedDeletionPerIndex(ctx: SyncCtx): Map<number, Json> {
-    const activeIndexes = new Set(ctx.activePods.map(completionIndex).filter((i) => i >= 0));
-    const out = new Map<number, Json>();
-    const absolute = (p: Json): number => indexFailureCount(p) + indexIgnoredFailureCount(p);
-    for (const p of this.validPods(ctx, undefined, (x) => this.isPodFailed(x, ctx.spec))) {
-      const ix = completionIndex(p);
-      if (ctx.succeededIndexes.has(ix) || ctx.failedIndexes?.has(ix) || activeIndexes.has(ix)) continue;
-      const last = out.get(ix);
-      if (!last || (absolute(last) <= absolute(p) && this.finishOf(p) >= this.finishOf(last))) out.set(ix, p);
-    }
-    return out;
   }
 
   // ---- pods -----------------------------------------------------------------------------
@@ -727,7 +553,7 @@ export class JobController {
     const { spec, job, key } = ctx;
     let active = activeIn;
     if (spec.suspended) {
-      const rm = this.activePodsForRemoval(ctx, active);
+      const rm = activePodsForRemoval(ctx, active);
       this.expectations.expectDeletions(key, rm.length);
       const r = await this.deleteJobPods(ctx, rm);
       ctx.terminating += r.deleted;
@@ -738,7 +564,7 @@ export class JobController {
     if (spec.completions === undefined) wantActive = ctx.succeeded > 0 ? active : spec.parallelism;
     else wantActive = Math.max(0, Math.min(spec.completions - ctx.succeeded, spec.parallelism));
 
-    const rm = this.activePodsForRemoval(ctx, Math.max(0, active - wantActive)).slice(
+    const rm = activePodsForRemoval(ctx, Math.max(0, active - wantActive)).slice(
       0,
       MAX_POD_CREATE_DELETE_PER_SYNC,
     );
@@ -768,7 +594,7 @@ export class JobController {
     diff = Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC);
     let indexes: number[] = [];
     if (spec.indexed) {
-      indexes = this.firstPendingIndexes(ctx, diff);
+      indexes = firstPendingIndexes(ctx, diff);
       if (spec.backoffLimitPerIndex !== undefined) {
         let minLeft: number | undefined;
         const now: number[] = [];
@@ -798,7 +624,7 @@ export class JobController {
         todo.map(async (ix) => {
           const counts =
             ix !== undefined && spec.backoffLimitPerIndex !== undefined
-              ? this.newIndexFailureCounts(spec, ctx.podsWithDelayedDeletionPerIndex.get(ix))
+              ? newIndexFailureCounts(spec, ctx.podsWithDelayedDeletionPerIndex.get(ix))
               : undefined;
           try {
             await this.createPod(job, ix, counts);
@@ -854,61 +680,10 @@ export class JobController {
     }
   }
 
-  private newIndexFailureCounts(
-    spec: JobSpecView,
-    replaced: Json | undefined,
-  ): { failed: number; ignored: number } {
-    if (!replaced) return { failed: 0, ignored: 0 };
-    let failed = indexFailureCount(replaced);
-    let ignored = indexIgnoredFailureCount(replaced);
-    if (spec.podFailurePolicy && !matchPodFailurePolicy(spec.podFailurePolicy, replaced).countFailed)
-      ignored++;
-    else failed++;
-    return { failed, ignored };
-  }
-
   private remainingForIndex(lastFailed: Json | undefined): number {
     if (!lastFailed) return 0;
     const failures = indexFailureCount(lastFailed) + indexIgnoredFailureCount(lastFailed) + 1;
     return remainingBackoff(failures, this.d.time.since(this.finishOf(lastFailed)));
-  }
-
-  private firstPendingIndexes(ctx: SyncCtx, count: number): number[] {
-    if (count === 0) return [];
-    let nonPending = ctx.succeededIndexes.with(ctx.activePods.map(completionIndex).filter((i) => i >= 0));
-    if (onlyReplaceFailedPods(ctx.spec))
-      nonPending = nonPending.with(
-        ctx.pods
-          .filter(isTerminating)
-          .map(completionIndex)
-          .filter((i) => i >= 0),
-      );
-    if (ctx.failedIndexes) nonPending = nonPending.merge(ctx.failedIndexes);
-    return nonPending.firstMissing(count, ctx.spec.completions ?? 0);
-  }
-
-  /** activePodsForRemoval: for Indexed Jobs duplicates and out-of-range indexes first, then by deletion order. */
-  private activePodsForRemoval(ctx: SyncCtx, rmAtLeast: number): Json[] {
-    let rm: Json[] = [];
-    let left: Json[] = ctx.activePods;
-    if (ctx.spec.indexed) {
-      rm = [];
-      left = [];
-      const completions = ctx.spec.completions ?? 0;
-      const byIndex = new Map<number, Json[]>();
-      for (const p of ctx.activePods) {
-        const ix = completionIndex(p);
-        if (ix < 0 || ix >= completions) rm.push(p);
-        else byIndex.set(ix, [...(byIndex.get(ix) ?? []), p]);
-      }
-      for (const ix of [...byIndex.keys()].sort((a, b) => a - b)) {
-        const same = [...(byIndex.get(ix) ?? [])].sort(deletionOrder);
-        rm.push(...same.slice(0, -1));
-        left.push(same[same.length - 1]);
-      }
-    }
-    if (rm.length < rmAtLeast) rm.push(...[...left].sort(deletionOrder).slice(0, rmAtLeast - rm.length));
-    return rm;
   }
 
   // ---- status ---------------------------------------------------------------------------
@@ -937,14 +712,14 @@ export class JobController {
         .filter((p) => hasTracking(p) && !ctx.expectedRmFinalizers.has(String(metaOf(p).uid)))
         .map((p) => String(metaOf(p).uid)),
     );
-    if (this.cleanUncounted(status, withFinalizer)) needsFlush = true;
+    if (cleanUncounted(status, withFinalizer)) needsFlush = true;
     let reachedMax = false;
     const failureTarget = ctx.finishedCondition && ctx.finishedCondition.type !== 'SuccessCriteriaMet';
     for (const pod of pods) {
       const uid = String(metaOf(pod).uid);
       if (!hasTracking(pod) || ctx.expectedRmFinalizers.has(uid)) continue;
-      const failed = this.isPodFailed(pod, spec);
-      if (!this.canRemoveFinalizer(ctx, pod, failed)) continue;
+      const failed = isPodFailed(pod, spec);
+      if (!canRemoveFinalizer(ctx, pod, failed)) continue;
       toRemove.push(pod);
       if (phaseOf(pod) === 'Succeeded' && !ctx.uncountedFailed.has(uid)) {
         if (spec.indexed) {
@@ -1025,7 +800,7 @@ export class JobController {
         }),
       );
     }
-    if (this.cleanUncounted(status, withFinalizer)) needsFlush = true;
+    if (cleanUncounted(status, withFinalizer)) needsFlush = true;
     if (rmErr) {
       if (needsFlush) await this.updateStatus(ctx);
       throw asError(rmErr);
@@ -1036,36 +811,6 @@ export class JobController {
       await this.updateStatus(ctx);
       if (finished) this.recordJobFinished(ctx);
     }
-  }
-
-  private canRemoveFinalizer(ctx: SyncCtx, pod: Json, failed: boolean): boolean {
-    if (metaOf(ctx.job).deletionTimestamp || ctx.finishedCondition || phaseOf(pod) === 'Succeeded')
-      return true;
-    if (!failed) return false;
-    if (ctx.spec.backoffLimitPerIndex !== undefined) {
-      const ix = completionIndex(pod);
-      if (ix >= 0 && metaOf(ctx.podsWithDelayedDeletionPerIndex.get(ix) ?? {}).uid === metaOf(pod).uid)
-        return false;
-    }
-    return true;
-  }
-
-  /** cleanUncountedPodsWithoutFinalizers: uids whose finalizer is gone move into the counters. */
-  private cleanUncounted(status: JobStatus, withFinalizer: Set<string>): boolean {
-    let changed = false;
-    const keepS = status.uncounted.succeeded.filter((u) => withFinalizer.has(u));
-    if (keepS.length !== status.uncounted.succeeded.length) {
-      status.succeeded += status.uncounted.succeeded.length - keepS.length;
-      status.uncounted.succeeded = keepS;
-      changed = true;
-    }
-    const keepF = status.uncounted.failed.filter((u) => withFinalizer.has(u));
-    if (keepF.length !== status.uncounted.failed.length) {
-      status.failed += status.uncounted.failed.length - keepF.length;
-      status.uncounted.failed = keepF;
-      changed = true;
-    }
-    return changed;
   }
 
   /** enactJobFinished: the terminal condition once nothing is uncounted and no pod is terminating. */
