@@ -1,0 +1,79 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { Check, CheckFailure, invalid, isAbsent, wrongType } from '../../common/validation/k8s-check';
+import { isDNS1123Label } from '../../k8s/validation/names';
+
+// Query values as the apiserver reads them: Go's strconv.ParseBool and ParseInt.
+const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
+const FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
+const toBool = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && TRUE.includes(value)
+    ? true
+    : typeof value === 'string' && FALSE.includes(value)
+      ? false
+      : value;
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
+
+const bool = (v: unknown): CheckFailure | undefined =>
+  isAbsent(v) || typeof v === 'boolean' ? undefined : wrongType(v, 'true or false');
+
+/** A whole number of at least `min` (PodLogOptions' own bounds). */
+const atLeast =
+  (min: number, detail: string) =>
+  (v: unknown): CheckFailure | undefined => {
+    if (isAbsent(v)) return undefined;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) return wrongType(v, 'a whole number');
+    return v < min ? invalid(v, detail) : undefined;
+  };
+
+/** PodLogOptions the facade passes on, checked here so a bad value is a 400 before any read. */
+export class ReadPodLogQueryDto {
+  @ApiPropertyOptional({
+    description: 'Container name; needed when the pod has more than one',
+    example: 'sleep1',
+  })
+  @Check('container', (v) => {
+    if (isAbsent(v)) return undefined;
+    if (typeof v !== 'string') return wrongType(v, 'a string');
+    const problems = isDNS1123Label(v);
+    return problems.length ? invalid(v, problems[0]) : undefined;
+  })
+  container?: string;
+
+  @ApiPropertyOptional({
+    type: 'boolean',
+    description: 'Keep the answer open and stream new lines (chunked text/plain) until the container stops',
+  })
+  @Transform(toBool)
+  @Check('follow', bool)
+  follow?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'boolean',
+    description: 'The log of the previous run of a restarted container',
+  })
+  @Transform(toBool)
+  @Check('previous', bool)
+  previous?: boolean;
+
+  @ApiPropertyOptional({ type: 'boolean', description: 'Prefix each line with its RFC 3339 time' })
+  @Transform(toBool)
+  @Check('timestamps', bool)
+  timestamps?: boolean;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Only the last N lines', example: 100 })
+  @Transform(toInt)
+  @Check('tailLines', atLeast(0, 'must be greater than or equal to 0'))
+  tailLines?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Only lines of the last N seconds' })
+  @Transform(toInt)
+  @Check('sinceSeconds', atLeast(1, 'must be greater than 0'))
+  sinceSeconds?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'At most N bytes of log' })
+  @Transform(toInt)
+  @Check('limitBytes', atLeast(1, 'must be greater than 0'))
+  limitBytes?: number;
+}
