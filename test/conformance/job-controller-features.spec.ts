@@ -380,6 +380,23 @@ describe('job controller features on the fake', () => {
     expect((await c.list(PODS, ns)).items).toEqual([]);
   });
 
+  it('lowering parallelism deletes the extra pods without counting them failed', async () => {
+    await c.create(JOBS, ns, job('scale', { parallelism: 3, completions: 3 }, hang));
+    await until('three ready pods', async () => (await get('scale')).status?.ready === 3);
+    await c.patch(JOBS, ns, 'scale', 'merge', { spec: { parallelism: 1 } });
+    await until('one pod left', async () => (await pods()).length === 1);
+    const j = await until('the status to settle', async () => {
+      const x = await get('scale');
+      return x.status.active === 1 && x.status.terminating === 0 ? x : undefined;
+    });
+    expect(j.status.failed).toBeUndefined();
+    const deletes = (await events()).filter((e) =>
+      e.startsWith('Normal SuccessfulDelete: Deleted pod: scale-'),
+    );
+    expect(deletes).toHaveLength(2);
+    await c.delete(JOBS, ns, 'scale', { propagationPolicy: 'Background' });
+  });
+
   it('activeDeadlineSeconds counts from the resume of a Job created suspended', async () => {
     await c.create(JOBS, ns, job('ads', { suspend: true, activeDeadlineSeconds: 20 }, hang));
     await sleep(30_000 / TIME_SCALE);
