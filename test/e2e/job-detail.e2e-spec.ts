@@ -455,6 +455,41 @@ describe("a Job's pods, events, log and summary", () => {
       expect(events.map((e) => e.reason)).toContain('BackoffLimitExceeded');
     });
 
+    it('names DeadlineExceeded for a Job that ran past activeDeadlineSeconds', async () => {
+      await create(
+        jobYaml('late', ['echo', 'zzz'], 'job-gateway.test/outcome: hang').replace(
+          '  backoffLimit: 0\n',
+          '  backoffLimit: 0\n  activeDeadlineSeconds: 2\n',
+        ),
+      );
+      const s = await finished('late');
+      expect(s).toMatchObject({
+        phase: 'Failed',
+        reason: 'DeadlineExceeded',
+        message: 'Job was active longer than specified deadline',
+        reasonSource: 'condition',
+      });
+    });
+
+    it('names the crash loop of a pod that keeps failing, before the Job gives up', async () => {
+      await create(
+        jobYaml('crashy', ['echo', 'x'], 'job-gateway.test/outcome: fail')
+          .replace('backoffLimit: 0', 'backoffLimit: 6')
+          .replace('restartPolicy: Never', 'restartPolicy: OnFailure'),
+      );
+      const s = await until('the crash loop', async () => {
+        const got = await summaryOf('crashy');
+        return got.reason === 'CrashLoopBackOff' ? got : undefined;
+      });
+      expect(s).toMatchObject({ phase: 'Running', reasonSource: 'pod' });
+      expect(s.message).toMatch(
+        /^pod crashy-[a-z0-9]{5}, container main keeps failing \(last exit code 1\), \d+ restarts: back-off /,
+      );
+      const [pod] = s.pods as { restarts: number; exitCode: number }[];
+      expect(pod.restarts).toBeGreaterThan(0);
+      expect(pod.exitCode).toBe(1);
+    });
+
     it('says Succeeded for a Job that ran to completion, with its pods and counts', async () => {
       const s = await summaryOf('echo');
       expect(s).toMatchObject({
