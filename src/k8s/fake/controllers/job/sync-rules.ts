@@ -21,8 +21,8 @@ import {
 
 const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
 
-export /** What one sync knows (syncJobCtx). */
-interface SyncCtx {
+/** What one sync knows (syncJobCtx). */
+export interface SyncCtx {
   key: string;
   job: Json;
   spec: JobSpecView;
@@ -44,6 +44,7 @@ interface SyncCtx {
   podsWithDelayedDeletionPerIndex: Map<number, Json>;
 }
 
+/** A Job another controller manages (spec.managedBy) is left alone. */
 export const isManagedByOther = (spec: JobSpecView): boolean =>
   spec.managedBy !== undefined && spec.managedBy !== JOB_CONTROLLER_NAME;
 
