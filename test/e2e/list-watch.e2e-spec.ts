@@ -4,10 +4,14 @@
 import { load } from 'js-yaml';
 import { SEED_JOB_JSON } from '../../src/job/job.examples';
 import { JobWatchService } from '../../src/job/watch/job-watch.service';
+import { startFakeApiServer } from '../../src/k8s/fake/server';
 import { writeAuthFiles } from '../support/auth-files';
 import { Gateway, startGateway } from '../support/gateway';
 import { OidcIssuer } from '../support/oidc-issuer';
 import { sleep, until } from '../support/wait';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 interface SseEvent {
   event: string;
@@ -653,4 +657,76 @@ describe('the last event of a stream', () => {
     const last = JSON.parse(text.trim().split('\n').pop() as string);
     expect(last).toMatchObject({ type: 'ERROR', object: { reason: 'ServiceUnavailable', code: 503 } });
   });
+});
+
+describe('passthrough: the cluster decides, so each subscriber has its own upstream watch', () => {
+  it("opens one upstream watch per subscriber with the caller's own token, and resumes it after a break", async () => {
+    const fake = await startFakeApiServer();
+    const dir = mkdtempSync(join(tmpdir(), 'list-watch-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${fake.url}"}}]
+users: [{name: gateway, user: {token: gateway-sa-token}}]
+contexts: [{name: x, context: {cluster: c, user: gateway}}]
+current-context: x
+`,
+    );
+    const gw = await startGateway({
+      K8S_BACKEND: 'cluster',
+      KUBECONFIG: kubeconfig,
+      AUTH_MODE: 'passthrough',
+    });
+    try {
+      await gw.app.listen(0, '127.0.0.1');
+      const base = (await gw.app.getUrl()).replace('[::1]', '127.0.0.1');
+      const url = `${base}/api/v1/_raw/job/namespace/default?watch=true`;
+      const ann = await SseReader.open(url, { Authorization: 'Bearer ann-token' });
+      const ben = await SseReader.open(`${url}&labelSelector=app%3Dx`, { Authorization: 'Bearer ben-token' });
+      expect([ann.status, ben.status]).toEqual([200, 200]);
+      const watches = (): { token?: string; path: string }[] =>
+        fake.audit
+          .filter(
+            (a) =>
+              a.path.startsWith('/apis/batch/v1/namespaces/default/jobs?') && a.path.includes('watch=true'),
+          )
+          .map((a) => ({ token: a.bearerToken, path: a.path }));
+      expect(watches().map((w) => w.token)).toEqual(['ann-token', 'ben-token']);
+      // The selectors go upstream with the caller's token.
+      expect(decodeURIComponent(watches()[1].path)).toContain('labelSelector=app=x');
+      const post = await fetch(`${base}/api/v1/_raw/job/namespace/default`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ann-token' },
+        body: job('p1', { app: 'x' }),
+      });
+      expect(post.status).toBe(201);
+      await ann.waitFor('ADDED p1', (e) => e.event === 'ADDED');
+      await ben.waitFor('ADDED p1', (e) => e.event === 'ADDED');
+      // A break: each stream watches again, from its last resourceVersion, with its own token.
+      const last = (await ann.waitFor('ADDED p1', (e) => e.event === 'ADDED')).id as string;
+      fake.server.closeAllConnections();
+      await until('both watching again', () => watches().length >= 4);
+      expect(
+        watches()
+          .slice(2)
+          .every((w) => w.path.includes(`resourceVersion=${last}`)),
+      ).toBe(true);
+      expect(
+        new Set(
+          watches()
+            .slice(2)
+            .map((w) => w.token),
+        ),
+      ).toEqual(new Set(['ann-token', 'ben-token']));
+      ann.close();
+      ben.close();
+    } finally {
+      const t = setTimeout(() => gw.app.getHttpServer().closeAllConnections(), 1000);
+      await gw.close();
+      clearTimeout(t);
+      await fake.close();
+    }
+  }, 20000);
 });
