@@ -17,6 +17,7 @@ import type { Readable } from 'node:stream';
 import { CurrentCaller, Permission, Requires } from '../auth/auth.decorators';
 import type { Caller } from '../auth/user-info';
 import { StatusDto, statusExample } from '../common/status/status.dto';
+import { TABLE_ACCEPT } from '../k8s/job-list.repository';
 import { warningHeader } from '../k8s/warnings';
 import { JobParamsDto } from './dto/job-params.dto';
 import { JobPodParamsDto } from './dto/job-pod-params.dto';
@@ -33,7 +34,6 @@ import {
 import { send } from './negotiation';
 
 const JOB_PATH = 'api/v1/_raw/job/namespace/:namespace/name/:name';
-const TABLE_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 
 const GET_JOB: Permission = { verb: 'get', group: 'batch', resource: 'jobs', nameParam: 'name' };
 const LIST_PODS: Permission = { verb: 'list', group: '', resource: 'pods' };
@@ -94,7 +94,7 @@ function streamText(res: FastifyReply, body: Readable): void {
 function sendDetail(res: FastifyReply, reply: DetailReply): void {
   if (!reply.table) return send(res, { code: 200, body: reply.body, warnings: reply.warnings });
   withWarnings(res, reply.warnings);
-  void res.status(200).type(TABLE_TYPE).send(reply.body);
+  void res.status(200).type(TABLE_ACCEPT).send(reply.body);
 }
 
 const ACCEPT_JSON_YAML = ApiHeader({
@@ -120,14 +120,14 @@ export class JobDetailController {
   @ApiHeader({
     name: 'Accept',
     required: false,
-    enum: ['application/json', 'application/yaml', TABLE_TYPE],
+    enum: ['application/json', 'application/yaml', TABLE_ACCEPT],
   })
   @ApiOkResponse({
     description: 'The PodList (or its Table)',
     content: {
       'application/json': { example: PODS_EXAMPLE },
       'application/yaml': { schema: { type: 'string' } },
-      [TABLE_TYPE]: { example: PODS_TABLE_EXAMPLE },
+      [TABLE_ACCEPT]: { example: PODS_TABLE_EXAMPLE },
     },
   })
   @errorResponses(400, 401, 403, 404, 429, 502, 503, 504)

@@ -6,10 +6,12 @@ import { PassThrough, Readable } from 'node:stream';
 import type { Caller } from '../auth/user-info';
 import { isObject, Json, str } from '../k8s/json';
 import { JobDetailRepository, LogOptions } from '../k8s/job-detail.repository';
+import { TABLE_ACCEPT } from '../k8s/job-list.repository';
 import { JobRepository } from '../k8s/job.repository';
 import { UpstreamReply } from '../k8s/kube-connection';
 import { failureStatus, StatusError } from '../k8s/status';
 import { ReadPodLogQueryDto } from './dto/read-pod-log.query.dto';
+import { wantsTable } from './job-list.service';
 import { JobSummary, summarizeJob } from './summary/job-summary';
 import { oldestFirst } from './summary/objects';
 
@@ -28,14 +30,6 @@ const EVENTS_PER_POD_UP_TO = 8;
 
 // The apiserver's own label for a Job's pods since 1.27, and the older one it still sets.
 const UID_LABELS = ['batch.kubernetes.io/controller-uid', 'controller-uid'];
-
-/** Whether Accept asks for the apiserver's Table rendering (as kubectl get does). */
-export function asksForTable(accept: string | undefined): boolean {
-  return (accept ?? '').split(',').some((part) => {
-    const [type, ...params] = part.split(';').map((x) => x.trim().toLowerCase());
-    return type === 'application/json' && params.includes('as=table') && params.includes('g=meta.k8s.io');
-  });
-}
 
 const parse = (r: UpstreamReply): Json => {
   const v: unknown = JSON.parse(r.body.toString('utf8'));
@@ -95,15 +89,16 @@ export class JobDetailService implements BeforeApplicationShutdown {
     accept: string | undefined,
   ): Promise<DetailReply> {
     const job = await this.job(caller, namespace, name);
-    const table = asksForTable(accept);
+    const table = wantsTable(accept);
     const reply = await this.detail.listPods(
       namespace,
       { labelSelector: job.podSelector },
       caller,
-      table ? 'application/json;as=Table;v=v1;g=meta.k8s.io, application/json' : undefined,
+      table ? `${TABLE_ACCEPT}, application/json` : undefined,
     );
-    // An apiserver that cannot render a Table answers the PodList, as it does for kubectl.
-    const isTable = table && parse(reply).kind === 'Table';
+    // An apiserver that cannot render a Table answers the PodList, as it does for kubectl; the
+    // content type does not tell them apart, the kind (written first) does.
+    const isTable = table && /"kind"\s*:\s*"Table"/.test(reply.body.subarray(0, 200).toString('utf8'));
     return { body: reply.body, warnings: [...job.warnings, ...reply.warnings], table: isTable };
   }
 
