@@ -174,6 +174,32 @@ describe('job controller features on the fake', () => {
     ]);
   });
 
+  it('podFailurePolicy FailIndex: the index fails at once, whatever its backoff limit', async () => {
+    await c.create(
+      JOBS,
+      ns,
+      job(
+        'fi',
+        {
+          completionMode: 'Indexed',
+          completions: 1,
+          backoffLimitPerIndex: 5,
+          podFailurePolicy: {
+            rules: [{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [42] } }],
+          },
+        },
+        { container: { command: ['sh', '-c', 'exit 42'] } },
+      ),
+    );
+    const j = await finished('fi');
+    expect(conditions(j).map((x: Json) => `${x.type} ${x.reason}`)).toEqual([
+      'FailureTarget FailedIndexes',
+      'Failed FailedIndexes',
+    ]);
+    expect(j.status).toMatchObject({ failed: 1, failedIndexes: '0' });
+    expect(await pods()).toHaveLength(1);
+  });
+
   it('maxFailedIndexes: one failed index too many fails the Job', async () => {
     await c.create(
       JOBS,
