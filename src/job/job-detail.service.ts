@@ -65,6 +65,15 @@ export class JobDetailService implements BeforeApplicationShutdown {
     const reply = await this.jobs.get(namespace, name, caller);
     const object = parse(reply);
     const uid = str(metaOf(object).uid);
+    // Without a uid there is no telling this Job's pods from others: never guess by name.
+    if (!uid)
+      throw new StatusError(
+        failureStatus(
+          502,
+          'InternalError',
+          `the apiserver returned jobs.batch "${name}" without a metadata.uid`,
+        ),
+      );
     const spec = isObject(object.spec) ? object.spec : {};
     const selector = isObject(spec.selector) ? spec.selector : {};
     const match = isObject(selector.matchLabels) ? selector.matchLabels : {};
