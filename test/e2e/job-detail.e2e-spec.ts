@@ -350,7 +350,7 @@ describe("a Job's pods, events, log and summary", () => {
     });
 
     it('follows a running container until it exits', async () => {
-      await create(jobYaml('talk', ['sh', '-c', 'echo one; sleep 10; echo two; sleep 1']));
+      await create(jobYaml('talk', ['sh', '-c', 'echo one; sleep 20; echo two; sleep 1']));
       const pod = await until('talk to run', async () => {
         const [p] = await podsOf('talk');
         const s = await summaryOf('talk');
@@ -361,7 +361,7 @@ describe("a Job's pods, events, log and summary", () => {
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
       expect(res.headers['transfer-encoding']).toBe('chunked');
       expect(res.text).toBe('one\ntwo\n');
-      // It stayed open while the container slept (10 simulated seconds, 2 real ones).
+      // It stayed open while the container slept (20 simulated seconds, 4 real ones).
       expect(Date.now() - started).toBeGreaterThan(1000);
     });
   });
