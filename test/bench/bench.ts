@@ -9,6 +9,7 @@
 import { cpus, loadavg } from 'node:os';
 import { SEED_JOB_JSON, SEED_JOB_WITH_REMARK_YAML, SEED_JOB_YAML } from '../../src/job/job.examples';
 import type { LoadResult, ProbeStats } from './protocol';
+import { sseSection } from './sse';
 import { call, Child, Stack } from './stack';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -317,6 +318,7 @@ async function main(): Promise<void> {
   out.push('', '**Targets of issue 11** (this run):', ...verdicts);
   notes.push(...stack.notes);
   if (notes.length) out.push('', '**Notes:**', ...notes.map((n) => `- ${n}`));
+  out.push(...(await sseSection(fake)));
   process.stdout.write(`${out.join('\n')}\n`);
   stack.stopAll();
 }
