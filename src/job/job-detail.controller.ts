@@ -16,6 +16,7 @@ import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { CurrentCaller, Permission, Requires } from '../auth/auth.decorators';
 import type { Caller } from '../auth/user-info';
+import { MAX_PARAM_LENGTH } from '../common/http/protocol-errors';
 import { StatusDto, statusExample } from '../common/status/status.dto';
 import { TABLE_ACCEPT } from '../k8s/job-list.repository';
 import { warningHeader } from '../k8s/warnings';
@@ -45,6 +46,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'No or bad credentials',
   403: 'Not allowed: the message names the verb and resource missing',
   404: 'No such Job, or (log) no such pod among its pods',
+  414: `A path segment over ${MAX_PARAM_LENGTH} characters, as sent (percent-encoded); the router refuses it before the route runs`,
   429: 'Rate limited (see Retry-After)',
   502: 'The apiserver failed',
   503: 'The apiserver is unreachable',
@@ -126,11 +128,12 @@ export class JobDetailController {
     description: 'The PodList (or its Table)',
     content: {
       'application/json': { example: PODS_EXAMPLE },
-      'application/yaml': { schema: { type: 'string' } },
+      // The same object, serialized as YAML: a client that parses it gets an object.
+      'application/yaml': { schema: { type: 'object' } },
       [TABLE_ACCEPT]: { example: PODS_TABLE_EXAMPLE },
     },
   })
-  @errorResponses(400, 401, 403, 404, 429, 502, 503, 504)
+  @errorResponses(400, 401, 403, 404, 414, 429, 502, 503, 504)
   async pods(
     @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,
@@ -152,10 +155,11 @@ export class JobDetailController {
     description: 'The events',
     content: {
       'application/json': { example: EVENTS_EXAMPLE },
-      'application/yaml': { schema: { type: 'string' } },
+      // The same object, serialized as YAML: a client that parses it gets an object.
+      'application/yaml': { schema: { type: 'object' } },
     },
   })
-  @errorResponses(400, 401, 403, 404, 429, 502, 503, 504)
+  @errorResponses(400, 401, 403, 404, 414, 429, 502, 503, 504)
   async events(
     @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,
@@ -175,7 +179,7 @@ export class JobDetailController {
     description: 'The log',
     content: { 'text/plain': { schema: { type: 'string' }, example: LOG_EXAMPLE } },
   })
-  @errorResponses(400, 401, 403, 404, 429, 502, 503, 504)
+  @errorResponses(400, 401, 403, 404, 414, 429, 502, 503, 504)
   async log(
     @CurrentCaller() caller: Caller,
     @Param() p: JobPodParamsDto,
@@ -203,10 +207,11 @@ export class JobDetailController {
     description: 'The summary',
     content: {
       'application/json': { schema: { $ref: getSchemaPath(JobSummaryDto) }, example: SUMMARY_EXAMPLE },
-      'application/yaml': { schema: { type: 'string' } },
+      // The same object, serialized as YAML: a client that parses it gets an object.
+      'application/yaml': { schema: { type: 'object' } },
     },
   })
-  @errorResponses(400, 401, 403, 404, 429, 502, 503, 504)
+  @errorResponses(400, 401, 403, 404, 414, 429, 502, 503, 504)
   async summary(
     @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,

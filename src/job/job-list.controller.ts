@@ -163,7 +163,8 @@ const ListDocs = (scope: string): MethodDecorator =>
       description: 'The JobList, its Table, or (watch=true) the stream of changes',
       content: {
         'application/json': { example: LIST_EXAMPLE },
-        'application/yaml': { schema: { type: 'string' } },
+        // The same object, serialized as YAML: a client that parses it gets an object.
+        'application/yaml': { schema: { type: 'object' } },
         [TABLE_ACCEPT]: { example: TABLE_EXAMPLE },
         'text/event-stream': { schema: { type: 'string' }, example: SSE_EXAMPLE },
       },

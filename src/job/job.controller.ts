@@ -6,7 +6,6 @@ import { CurrentCaller, RequiresJobs } from '../auth/auth.decorators';
 import type { Caller } from '../auth/user-info';
 import { MAX_PARAM_LENGTH } from '../common/http/protocol-errors';
 import { StatusDto, statusExample } from '../common/status/status.dto';
-import { failureStatus, type Status } from '../k8s/status';
 import { CreateJobQueryDto } from './dto/create-job.query.dto';
 import { DeleteJobQueryDto } from './dto/delete-job.query.dto';
 import { JobParamsDto, NamespaceParamsDto } from './dto/job-params.dto';
@@ -22,7 +21,7 @@ const errorResponses = (codes: number[]): MethodDecorator[] =>
       status,
       type: StatusDto,
       description: ERROR_TEXT[status],
-      example: EXAMPLE[status] ?? statusExample(status),
+      example: statusExample(status),
     }),
   );
 
@@ -40,15 +39,6 @@ const ERROR_TEXT: Record<number, string> = {
   502: 'The apiserver failed',
   503: 'The apiserver is unreachable',
   504: 'The apiserver did not answer in time',
-};
-
-// The router's own answer, word for word (src/common/http/protocol-errors.ts).
-const EXAMPLE: Record<number, Status> = {
-  414: failureStatus(
-    414,
-    '',
-    `the request path is too long: a path segment has at most ${MAX_PARAM_LENGTH} characters`,
-  ),
 };
 
 function applyAll(decorators: MethodDecorator[]): MethodDecorator {

@@ -1,6 +1,7 @@
 // The Status object as Swagger shows it.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { failureStatus, Status, StatusDetails, StatusReason } from '../../k8s/status';
+import { MAX_PARAM_LENGTH } from '../http/protocol-errors';
 
 export class StatusCauseDto {
   @ApiPropertyOptional({ example: 'FieldValueTypeInvalid' }) reason?: string;
@@ -55,6 +56,8 @@ const EXAMPLES: Record<number, [StatusReason, string, StatusDetails?]> = {
   404: ['NotFound', 'jobs.batch "sleep1" not found', JOB],
   409: ['AlreadyExists', 'jobs.batch "sleep1" already exists', JOB],
   413: ['RequestEntityTooLarge', 'the body is larger than the limit of 3145728 bytes'],
+  // The router's own words (src/common/http/protocol-errors.ts); the apiserver has no reason for it.
+  414: ['', `the request path is too long: a path segment has at most ${MAX_PARAM_LENGTH} characters`],
   415: [
     'UnsupportedMediaType',
     'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/x-yaml, text/yaml, text/plain',
