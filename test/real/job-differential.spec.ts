@@ -61,6 +61,7 @@ const podsSettled = (pods: Json[]) =>
   pods.every((p) => !p.metadata.deletionTimestamp && !(p.metadata.finalizers ?? []).includes(TRACKING));
 
 const WAIT = 90000;
+const EVENTS_LAND_MS = 2000;
 
 async function untilFinished(t: Target, ns: string, name: string): Promise<void> {
   await until(
@@ -286,11 +287,12 @@ async function runAll(t: Target): Promise<Map<string, Record<string, Json>>> {
           );
         const created = await t.call('POST', jobPath(ns), jobBody(c));
         if (created.status !== 201) throw new Error(`create: ${created.text}`);
+        // Events are recorded asynchronously by both controllers: give the last ones time to land.
         await c.drive(t, ns, c.name, async (label) => {
+          await sleep(EVENTS_LAND_MS);
           shots[label] = await snapshot(t, ns, c.name, node);
         });
-        // Events are recorded asynchronously by both controllers: give the last ones time to land.
-        await sleep(2000);
+        await sleep(EVENTS_LAND_MS);
         shots.final = await snapshot(t, ns, c.name, node);
       } catch (e) {
         shots.error = { message: (e as Error).message };
