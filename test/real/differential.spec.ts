@@ -2,7 +2,8 @@
 // but for the allow-list in normalize.ts. The real one is the expected side of every comparison.
 import { INVALID_JOBS, Json, jobWith } from '../fixtures/invalid-jobs';
 import { normalize } from './normalize';
-import { fakeTarget, realTarget, Reply, Target } from './target';
+import { fakeTarget, realInfo, realTarget, Reply, Target } from './target';
+import { Kubectl } from '../support/kubectl';
 import { sleep, until } from '../support/wait';
 
 const NS = 'differential';
@@ -357,6 +358,81 @@ describe('the fake and a real kube-apiserver answer alike', () => {
           if (r.status !== 409 || attempt === 5) return r;
         }
       });
+    });
+  });
+
+  describe('managedFields', () => {
+    const APPLY = { 'Content-Type': 'application/apply-patch+yaml' };
+    const JSON_PATCH = { 'Content-Type': 'application/json-patch+json' };
+    /** What a client sees of a Job's field ownership (the job controller's own entry aside). */
+    const owners = async (t: Target, name: string) => {
+      const r = await t.call('GET', `${JOBS}/${name}`);
+      const meta = normalize(r.json) as { metadata: { managedFields?: unknown; annotations?: unknown } };
+      return {
+        code: r.status,
+        managedFields: meta.metadata.managedFields,
+        annotations: meta.metadata.annotations,
+      };
+    };
+    const suspended = (name: string, labels: Record<string, string> = {}) =>
+      job(name, ({ metadata, spec }) => {
+        metadata.labels = labels;
+        spec.suspend = true;
+      });
+
+    it('kubectl apply, then kubectl apply --server-side, leave the same owners', async () => {
+      const kubectlFor = (t: Target) =>
+        t === real ? new Kubectl('', realInfo().kubeconfig) : new Kubectl(t.server);
+      const yaml = JSON.stringify(suspended('csa-then-ssa', { app: 'csa' }));
+      const steps = await both(async (t) => {
+        const k = kubectlFor(t);
+        const csa = await k.run(['apply', '-n', NS, '-f', '-'], yaml);
+        const afterCsa = await owners(t, 'csa-then-ssa');
+        const ssa = await k.run(['apply', '--server-side', '-n', NS, '-f', '-'], yaml);
+        return { csa, afterCsa, ssa, afterSsa: await owners(t, 'csa-then-ssa') };
+      });
+      expect(steps[0]).toEqual(steps[1]);
+    });
+
+    it('a second manager applying an identical value shares the field', async () => {
+      const body = suspended('shared', { team: 'a' });
+      await agree((t) => t.call('PATCH', `${JOBS}/shared?fieldManager=first`, body, APPLY));
+      await agree((t) => t.call('PATCH', `${JOBS}/shared?fieldManager=second`, body, APPLY));
+      const [f, r] = await both((t) => owners(t, 'shared'));
+      expect(f).toEqual(r);
+    });
+
+    it('a JSON patch replacing /metadata/managedFields', async () => {
+      await both((t) => t.call('POST', `${JOBS}?fieldManager=creator`, suspended('replaced', { a: '1' })));
+      const custom = [
+        {
+          manager: 'custom',
+          operation: 'Update',
+          apiVersion: 'batch/v1',
+          time: '2026-01-01T00:00:00Z',
+          fieldsType: 'FieldsV1',
+          fieldsV1: { 'f:metadata': { 'f:labels': { 'f:a': {} } } },
+        },
+      ];
+      await agree((t) =>
+        t.call(
+          'PATCH',
+          `${JOBS}/replaced?fieldManager=patcher`,
+          [{ op: 'replace', path: '/metadata/managedFields', value: custom }],
+          JSON_PATCH,
+        ),
+      );
+      // One empty entry is how a client asks for the field to be cleared.
+      await agree((t) =>
+        t.call(
+          'PATCH',
+          `${JOBS}/replaced?fieldManager=patcher`,
+          [{ op: 'replace', path: '/metadata/managedFields', value: [{}] }],
+          JSON_PATCH,
+        ),
+      );
+      const [f, r] = await both((t) => owners(t, 'replaced'));
+      expect(f).toEqual(r);
     });
   });
 
