@@ -18,6 +18,8 @@ export interface HubOptions {
   maxLineBytes: number;
   /** Waits between reconnection attempts grow to this. */
   maxBackoffMs?: number;
+  /** The apiserver refused the watch for good (403, 404): the hub has stopped. */
+  onStopped?: () => void;
 }
 
 const PAGE = 500;
@@ -136,8 +138,9 @@ export class JobWatchHub {
         this.stream = stream;
         if (this.stopped) stream.close();
         let expired = false;
+        let events = 0;
         for await (const e of jsonLines(stream.body, this.opts.maxLineBytes)) {
-          backoff = 100;
+          events++;
           if (e.type === 'ERROR') {
             const status = isStatus(e.object) ? e.object : undefined;
             if (status?.code === 410) expired = true;
@@ -148,11 +151,28 @@ export class JobWatchHub {
         }
         stream.close();
         if (expired && !this.stopped) await this.relist();
-      } catch (e) {
+        else if (events <= 1) {
+          // A watch that ends at once, or with an error, is not opened again in a tight loop.
+          await new Promise((r) => setTimeout(r, backoff).unref());
+          backoff = Math.min(backoff * 2, maxBackoff);
+        } else backoff = 100;
+      } catch (caught) {
         if (this.stopped) break;
+        let e = caught;
         if (e instanceof StatusError && e.code === 410) {
-          await this.relist().catch((err: unknown) => this.warn(err));
-          continue;
+          try {
+            await this.relist();
+            continue;
+          } catch (err) {
+            e = err;
+          }
+        }
+        // A refusal does not heal by waiting: subscribers are told, and come back to a new hub.
+        if (e instanceof StatusError && (e.code === 403 || e.code === 404)) {
+          JobWatchHub.log.warn(`the upstream watch was refused: ${e.message}`);
+          this.stop(e.status);
+          this.opts.onStopped?.();
+          break;
         }
         this.warn(e);
         await new Promise((r) => setTimeout(r, backoff).unref());

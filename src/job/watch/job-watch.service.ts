@@ -287,10 +287,14 @@ export class JobWatchService implements BeforeApplicationShutdown {
     }
     let hub = this.hubs.get(key);
     if (!hub) {
-      hub = new JobWatchHub(namespace, this.repo, {
+      const created: JobWatchHub = new JobWatchHub(namespace, this.repo, {
         historyEvents: this.config.historyEvents,
         maxLineBytes: this.k8s.maxResponseBytes,
+        onStopped: () => {
+          if (this.hubs.get(key) === created) this.hubs.delete(key);
+        },
       });
+      hub = created;
       this.hubs.set(key, hub);
       JobWatchService.log.log(
         `one upstream watch for ${namespace ? `namespace ${namespace}` : 'all namespaces'}`,
