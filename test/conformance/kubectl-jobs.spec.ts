@@ -1,8 +1,9 @@
 // Real: the kubectl binary on PATH and the fake apiserver running Jobs (job controller, simulated
 // kubelet, garbage collector), over loopback HTTP, time running 20x.
 // Not real: the kubelet is simulated (`echo hi` prints hi and exits 0; `sleep 3600` runs).
-// Expected output is what kubectl prints for the same commands on the real control plane of
-// npm run test:real (compared by hand: there the pods come from kwok, which keeps no logs).
+// Expected output is what kubectl (1.32 on these machines) printed for the same commands on the
+// real control plane of npm run test:real, compared by hand on 2026-11-30: the same lines but for
+// the node's name and `kubectl logs`, which kwok cannot serve (no kubelet on :10250).
 import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
 import { Kubectl } from '../support/kubectl';
 import { until } from '../support/wait';
@@ -108,6 +109,44 @@ describe('kubectl on running Jobs against the fake apiserver', () => {
       'Completed/job-controller/job-controller',
       'SuccessfulCreate/job-controller/job-controller',
     ]);
+  });
+
+  it('waits for a failing Job to fail, shows its pod in Error and the BackoffLimitExceeded warning', async () => {
+    const yaml = [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata: {name: oops}',
+      'spec:',
+      '  backoffLimit: 0',
+      '  template:',
+      '    spec:',
+      '      restartPolicy: Never',
+      '      containers: [{name: oops, image: busybox, command: [sh, -c, "exit 1"]}]',
+    ].join('\n');
+    expect((await kubectl.run(['create', '-f', '-'], yaml)).stdout).toBe('job.batch/oops created\n');
+    const failed = await kubectl.run(['wait', '--for=condition=failed', 'job/oops', '--timeout=60s']);
+    expect(failed).toEqual({ code: 0, stdout: 'job.batch/oops condition met\n', stderr: '' });
+    // A failed Job never completes: kubectl gives up with its own words.
+    const complete = await kubectl.run(['wait', '--for=condition=complete', 'job/oops', '--timeout=1s']);
+    expect(complete).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: timed out waiting for the condition on jobs/oops\n',
+    });
+    expect((await kubectl.run(['get', 'job', 'oops'])).stdout).toMatch(
+      new RegExp(String.raw`\noops\s+Failed\s+0/1\s+${AGE}\s+${AGE}\n$`),
+    );
+    expect((await kubectl.run(['get', 'pods', '-l', 'job-name=oops'])).stdout).toMatch(
+      new RegExp(String.raw`\noops-${POD}\s+0/1\s+Error\s+0\s+${AGE}\n$`),
+    );
+    const d = (await kubectl.run(['describe', 'job', 'oops'])).stdout;
+    expect(d).toContain('\nPods Statuses:    0 Active (0 Ready) / 0 Succeeded / 1 Failed\n');
+    expect(d).toMatch(
+      new RegExp(
+        String.raw`\n  Normal\s+SuccessfulCreate\s+${AGE}\s+job-controller\s+Created pod: oops-${POD}\n` +
+          String.raw`  Warning\s+BackoffLimitExceeded\s+${AGE}\s+job-controller\s+Job has reached the specified backoff limit\n$`,
+      ),
+    );
   });
 
   describe('kubectl delete --cascade on a running Job', () => {
