@@ -61,8 +61,10 @@ env PORT="$port" HOST=127.0.0.1 K8S_BACKEND=fake LOG_LEVEL=warn \
   ts-node --transpile-only src/main.ts >"$work/gateway.log" 2>&1 &
 gateway_pid=$!
 
+# Node's fetch rather than curl, which a bare machine may lack.
+ready() { node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$base/readyz"; }
 for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null "$base/readyz" 2>/dev/null; then break; fi
+  if ready; then break; fi
   if ! kill -0 "$gateway_pid" 2>/dev/null; then
     echo "fuzz: the gateway exited before it was ready:" >&2
     cat "$work/gateway.log" >&2
@@ -70,7 +72,7 @@ for _ in $(seq 1 120); do
   fi
   sleep 0.5
 done
-curl -fsS -o /dev/null "$base/readyz" || {
+ready || {
   echo "fuzz: the gateway was not ready within 60 s:" >&2
   cat "$work/gateway.log" >&2
   exit 1
