@@ -10,7 +10,7 @@ import {
 } from './job-list.repository';
 import { KubeConnection, UpstreamReply, UpstreamStream } from './kube-connection';
 import { callerHeaders } from './kube-job.repository';
-import { checkUpstreamAnswer } from './status';
+import { checkUpstreamAnswer, failureStatus, StatusError } from './status';
 
 const jobsPath = (namespace: string | undefined): string =>
   namespace === undefined
@@ -63,7 +63,13 @@ export class KubeJobListRepository implements JobListRepository {
     );
     if ('close' in answer) return answer;
     checkUpstreamAnswer(answer, !!caller.bearerToken);
-    // A 2xx that is not a stream (an odd proxy): nothing to read events from.
-    throw new Error('unreachable: checkUpstreamAnswer accepts only JSON objects');
+    // checkUpstreamAnswer throws for every non-2xx answer, the only kind stream() reads whole.
+    throw new StatusError(
+      failureStatus(
+        502,
+        'InternalError',
+        `the Kubernetes apiserver answered the watch with HTTP ${answer.code}`,
+      ),
+    );
   }
 }

@@ -264,7 +264,7 @@ describe('Job lists and live updates', () => {
         'fieldSelector=spec.parallelism%3D1',
         'fieldSelector',
         'FieldValueInvalid',
-        'field label "spec.parallelism" not supported for Job',
+        'field label "spec.parallelism" not supported for batchv1.Job',
       ],
       ['resourceVersion=abc', 'resourceVersion', 'FieldValueInvalid', 'must be a resourceVersion'],
       [

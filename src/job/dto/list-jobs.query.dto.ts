@@ -78,11 +78,11 @@ export class ListJobsQueryDto {
     description: 'At most this many Jobs; the rest via `continue`',
   })
   @Transform(toInt)
-  @Check('limit', (v, args) => {
+  // Like the apiserver, a watch ignores limit and continue.
+  @Check('limit', (v) => {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) return wrongType(v, 'a whole number');
-    if (v < 0) return invalid(v, 'must be greater than or equal to 0');
-    return other(args).watch ? forbidden('limit is not supported for watch') : undefined;
+    return v < 0 ? invalid(v, 'must be greater than or equal to 0') : undefined;
   })
   limit?: number;
 
@@ -91,7 +91,7 @@ export class ListJobsQueryDto {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'string') return wrongType(v, 'a string');
     const o = other(args);
-    if (o.watch) return forbidden('continue is not supported for watch');
+    if (o.watch) return undefined;
     // The apiserver: "specifying resource version is not allowed when using continue".
     if (v && o.resourceVersion)
       return forbidden('specifying resourceVersion is not allowed when using continue');

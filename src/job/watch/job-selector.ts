@@ -23,7 +23,7 @@ export function parseJobFieldSelector(text: string): FieldRequirement[] {
     if (!m) throw new SelectorError(`invalid selector: '${text}'; can't understand '${term}'`);
     const [, field, op, value] = m;
     if (!(JOB_SELECTABLE_FIELDS as readonly string[]).includes(field))
-      throw new SelectorError(`field label ${JSON.stringify(field)} not supported for Job`);
+      throw new SelectorError(`field label ${JSON.stringify(field)} not supported for batchv1.Job`);
     out.push({ field, value: value.replace(/\\(.)/g, '$1'), equal: op !== '!=' });
   }
   return out;
