@@ -10,6 +10,7 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -170,6 +171,32 @@ const ListDocs = (scope: string): MethodDecorator =>
       },
     }),
     ...errorResponses([400, 401, 403, 404, 429, 502, 503, 504]),
+  ]);
+
+/**
+ * Documents `watch=true` on the one-Job read, whose watch form is served here (watchOne):
+ * that route's handler carries it, as one operation per path and method is all OpenAPI has.
+ */
+export const WatchOneDocs = (): MethodDecorator =>
+  applyAll([
+    ApiQuery({
+      name: 'watch',
+      required: false,
+      type: 'boolean',
+      description:
+        "Stream this Job's changes instead (verb `watch`): with `Accept: text/event-stream` Server-Sent Events as on the list routes (ADDED, MODIFIED, DELETED, BOOKMARK, a last `error` event), otherwise the apiserver's JSON-lines watch",
+    }),
+    ApiQuery({
+      name: 'resourceVersion',
+      required: false,
+      type: 'string',
+      description: 'watch=true: start after this version (as Last-Event-ID)',
+    }),
+    ApiHeader({
+      name: 'Last-Event-ID',
+      required: false,
+      description: 'watch=true: resume after this resourceVersion',
+    }),
   ]);
 
 @ApiTags('jobs')
