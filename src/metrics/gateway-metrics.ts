@@ -1,7 +1,8 @@
 // The gateway's Prometheus metrics, in a registry of its own (one per application, so that
 // several gateways in one process, as in the tests, keep separate counts). Label values come
 // from closed sets only: route templates, HTTP methods, status codes, a few fixed reasons.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { KeyedCounter, KeyedHistogram } from './keyed-metrics';
 
 // From a cached answer (1 ms) to the apiserver's own request timeout (60 s).
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -12,36 +13,40 @@ export type AuthFailure = 'missing' | 'invalid';
 export class GatewayMetrics {
   readonly registry = new Registry();
 
-  readonly requests = new Counter({
+  // The request path's metrics are updated on every request: keyed, see keyed-metrics.ts.
+  private readonly requests = new KeyedCounter({
     name: 'job_gateway_http_requests_total',
     help: 'HTTP requests answered, by route template, method and status code',
-    labelNames: ['route', 'method', 'code'] as const,
-    registers: [this.registry],
+    labelNames: ['route', 'method', 'code'],
+    registry: this.registry,
   });
 
-  readonly requestDuration = new Histogram({
+  private readonly requestDuration = new KeyedHistogram({
     name: 'job_gateway_http_request_duration_seconds',
     help: 'Time from a request arriving to its answer being sent, by route template and method',
-    labelNames: ['route', 'method'] as const,
+    labelNames: ['route', 'method'],
     buckets: SECONDS,
-    registers: [this.registry],
+    registry: this.registry,
   });
 
-  readonly inFlight = new Gauge({
+  private inFlightNow = 0;
+
+  private readonly inFlight: Gauge = new Gauge({
     name: 'job_gateway_http_requests_in_flight',
     help: 'Requests being served now',
     registers: [this.registry],
+    collect: (): void => this.inFlight.set(this.inFlightNow),
   });
 
-  readonly upstreamDuration = new Histogram({
+  private readonly upstreamDuration = new KeyedHistogram({
     name: 'job_gateway_upstream_request_duration_seconds',
     help: 'Time the Kubernetes apiserver took to answer, by HTTP verb and status code (or the failure, when it did not answer)',
-    labelNames: ['verb', 'code'] as const,
+    labelNames: ['verb', 'code'],
     buckets: SECONDS,
-    registers: [this.registry],
+    registry: this.registry,
   });
 
-  readonly upstreamFailures = new Counter({
+  private readonly upstreamFailures = new Counter({
     name: 'job_gateway_upstream_request_failures_total',
     help: 'Apiserver requests that got no answer (timeout, unreachable, broken) or a 5xx, by HTTP verb and code',
     labelNames: ['verb', 'code'] as const,
@@ -75,6 +80,30 @@ export class GatewayMetrics {
     if (this.processMetrics) return;
     this.processMetrics = true;
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  requestStarted(): void {
+    this.inFlightNow++;
+  }
+
+  /** `route` is a route template or `unmatched`; `code` a status code or `aborted`. */
+  requestEnded(
+    route: string,
+    method: string,
+    code: string,
+    seconds: number | undefined,
+    started: boolean,
+  ): void {
+    if (started) this.inFlightNow--;
+    this.requests.inc(`${route} ${method} ${code}`, () => ({ route, method, code }));
+    if (seconds !== undefined)
+      this.requestDuration.record(`${route} ${method}`, () => ({ route, method }), seconds);
+  }
+
+  /** An apiserver call; `code` is its status code, or what kept it from answering. */
+  upstreamCall(verb: string, code: string, seconds: number, failed: boolean): void {
+    this.upstreamDuration.record(`${verb} ${code}`, () => ({ verb, code }), seconds);
+    if (failed) this.upstreamFailures.inc({ verb, code });
   }
 
   rateLimitedBy(limit: RateLimitKind): void {

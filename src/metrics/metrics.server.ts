@@ -97,29 +97,36 @@ export class MetricsServer implements OnModuleInit, OnApplicationBootstrap, OnAp
     fastify.decorateRequest('metricsInFlight', false);
     fastify.addHook('onRequest', (req, _reply, done) => {
       req.metricsInFlight = true;
-      m.inFlight.inc();
+      m.requestStarted();
       done();
     });
+    // Unmatched paths share one label: their URLs are whatever a caller typed.
     fastify.addHook('onResponse', (req, reply, done) => {
-      if (req.metricsInFlight) m.inFlight.dec();
-      // Unmatched paths share one label: their URLs are whatever a caller typed.
       const route = req.routeOptions.url ?? 'unmatched';
-      m.requests.inc({ route, method: req.method, code: reply.statusCode });
-      m.requestDuration.observe({ route, method: req.method }, reply.elapsedTime / 1000);
+      m.requestEnded(
+        route,
+        req.method,
+        String(reply.statusCode),
+        reply.elapsedTime / 1000,
+        req.metricsInFlight,
+      );
       done();
     });
     fastify.addHook('onRequestAbort', (req, done) => {
-      if (req.metricsInFlight) m.inFlight.dec();
-      m.requests.inc({ route: req.routeOptions.url ?? 'unmatched', method: req.method, code: 'aborted' });
+      m.requestEnded(
+        req.routeOptions.url ?? 'unmatched',
+        req.method,
+        'aborted',
+        undefined,
+        req.metricsInFlight,
+      );
       done();
     });
   }
 
   private observeUpstream(call: UpstreamRequest, outcome: Outcome<UpstreamReply>, ms: number): void {
-    const verb = call.method;
     const code = outcome.value ? String(outcome.value.code) : failureLabel(outcome.error);
-    this.metrics.upstreamDuration.observe({ verb, code }, ms / 1000);
-    if (!outcome.value || outcome.value.code >= 500) this.metrics.upstreamFailures.inc({ verb, code });
+    this.metrics.upstreamCall(call.method, code, ms / 1000, !outcome.value || outcome.value.code >= 500);
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

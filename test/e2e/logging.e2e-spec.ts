@@ -113,7 +113,7 @@ describe('the log at LOG_LEVEL=info', () => {
     const [line] = await lineFor(lines, 'console-42.a:b', 'request');
     expect(line).toEqual({
       level: 'info',
-      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      time: expect.any(Number),
       pid: process.pid,
       hostname: expect.any(String),
       reqId: 'console-42.a:b',
@@ -141,10 +141,10 @@ describe('the log at LOG_LEVEL=info', () => {
     ['with a quote', 'trace"7'],
     ['with a backslash', 'trace\\n7'],
     ['not ASCII', 'tracé7'],
-  ])('replaces an X-Request-Id %s with a fresh UUID', async (_what, given) => {
+  ])('replaces an X-Request-Id %s with one of its own', async (_what, given) => {
     const res = await http.get(`${NS}/name/nope`).set(as('alice')).set('X-Request-Id', given).expect(404);
     const id = res.headers['x-request-id'];
-    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(id).toMatch(/^[\w-]{12}-[0-9a-z]+$/);
     const [line] = await lineFor(lines, id, 'request');
     expect(line).toMatchObject({ code: 404, reason: 'NotFound', user: 'alice', verb: 'get', name: 'nope' });
     expect(raw.join('')).not.toContain(given);

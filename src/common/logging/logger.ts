@@ -50,7 +50,8 @@ export function createLogger(settings: LoggerSettings): Logger {
     {
       level: settings.level,
       redact: { paths: REDACT, censor: '[REDACTED]' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      // Epoch milliseconds (pino's own): an ISO string cost a Date per line, about 1% of a
+      // proxied GET; collectors read either, and the terminal format shows the clock time.
       formatters: { level: (label) => ({ level: label }) },
       hooks: {
         // Fastify announces each address it listens on; main.ts says it once. Boot chatter

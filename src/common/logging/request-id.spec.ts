@@ -1,6 +1,6 @@
 // Pure: which X-Request-Id values are taken as they are.
 import type { IncomingMessage } from 'node:http';
-import { acceptedRequestId, MAX_REQUEST_ID_LENGTH, requestId } from './request-id';
+import { acceptedRequestId, MAX_REQUEST_ID_LENGTH, newRequestId, requestId } from './request-id';
 
 describe('acceptedRequestId', () => {
   it.each([
@@ -31,12 +31,21 @@ describe('acceptedRequestId', () => {
 describe('requestId', () => {
   const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
-  it('uses the caller’s id, or a new UUID for each request', () => {
+  it('uses the caller’s id, or a new one for each request', () => {
     expect(requestId(req({ 'x-request-id': 'abc' }))).toBe('abc');
     const a = requestId(req({ 'x-request-id': 'a b' }));
     const b = requestId(req({}));
-    expect(a).toMatch(/^[0-9a-f-]{36}$/);
-    expect(b).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a).toMatch(/^[\w-]{12}-[0-9a-z]+$/);
+    expect(b).toMatch(/^[\w-]{12}-[0-9a-z]+$/);
     expect(a).not.toBe(b);
+  });
+});
+
+describe('newRequestId', () => {
+  it('is one prefix per process and a counter, and passes its own check', () => {
+    const ids = Array.from({ length: 1000 }, () => newRequestId());
+    expect(new Set(ids).size).toBe(1000);
+    expect(new Set(ids.map((id) => id.split('-').slice(0, -1).join('-'))).size).toBe(1);
+    for (const id of ids.slice(0, 10)) expect(acceptedRequestId(id)).toBe(id);
   });
 });

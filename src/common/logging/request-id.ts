@@ -1,7 +1,7 @@
 // The request id: the caller's X-Request-Id when it is a sane token (a proxy or the console
-// can then follow one request through its own logs and ours), a fresh UUID otherwise. It is
+// can then follow one request through its own logs and ours), a new one otherwise. It is
 // echoed in the answer and written on every line about the request.
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -17,7 +17,18 @@ export function acceptedRequestId(header: string | string[] | undefined): string
   return header;
 }
 
+// A random prefix per process and a counter: unique across replicas and restarts, and a
+// fraction of a UUID's cost on every request.
+const PREFIX = randomBytes(9).toString('base64url');
+let counter = 0;
+
+/** An id no other request of any replica has. */
+export function newRequestId(): string {
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${PREFIX}-${counter.toString(36)}`;
+}
+
 /** Fastify's genReqId. */
 export function requestId(req: IncomingMessage): string {
-  return acceptedRequestId(req.headers[REQUEST_ID_HEADER]) ?? randomUUID();
+  return acceptedRequestId(req.headers[REQUEST_ID_HEADER]) ?? newRequestId();
 }

@@ -36,6 +36,13 @@ describe('formatLine', () => {
     );
   });
 
+  it('shows epoch milliseconds as the local clock time', () => {
+    const at = new Date(2026, 10, 30, 7, 5, 9, 42);
+    expect(formatLine(JSON.stringify({ level: 'info', time: at.getTime(), msg: 'm' }), false)).toBe(
+      '07:05:09.042 INFO  m',
+    );
+  });
+
   it.each(['not json', '[1,2]', '"text"'])('leaves %s as it is', (text) => {
     expect(formatLine(text, false)).toBe(text);
   });

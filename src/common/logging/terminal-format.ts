@@ -13,6 +13,13 @@ const LEVEL_COLOUR: Record<string, string> = {
 };
 const SHOWN = new Set(['time', 'level', 'msg', 'context', 'pid', 'hostname', 'err']);
 
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** Local wall-clock time, as a person at the terminal reads it. */
+function clock(d: Date): string {
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
 function value(v: unknown): string {
   if (typeof v === 'string') return /^[^\s"=]+$/.test(v) ? v : JSON.stringify(v);
   return JSON.stringify(v) ?? String(v);
@@ -28,7 +35,12 @@ export function formatLine(line: string, colour: boolean): string {
   } catch {
     return line;
   }
-  const time = typeof entry.time === 'string' ? entry.time.slice(11, 23) : '';
+  const time =
+    typeof entry.time === 'number'
+      ? clock(new Date(entry.time))
+      : typeof entry.time === 'string'
+        ? entry.time.slice(11, 23)
+        : '';
   const level = typeof entry.level === 'string' ? entry.level : value(entry.level ?? '');
   const label = level.toUpperCase().padEnd(5);
   const shownLevel = colour && LEVEL_COLOUR[level] ? `\x1b[${LEVEL_COLOUR[level]}m${label}\x1b[0m` : label;
