@@ -53,7 +53,12 @@ describe('loadConfig', () => {
   it('gives the defaults for an empty environment: the fake, and a dev admin', () => {
     const c = loadConfig({});
     expect(c.app).toEqual({ port: 3000, host: '0.0.0.0', logLevel: 'info', bodyLimitBytes: 3145728 });
-    expect(c.k8s).toMatchObject({ backend: 'fake', timeoutMs: 10000, maxResponseBytes: 10485760 });
+    expect(c.k8s).toMatchObject({
+      backend: 'fake',
+      timeoutMs: 10000,
+      maxResponseBytes: 10485760,
+      fakeTimeScale: 1,
+    });
     expect(c.auth.modes).toEqual(['dev']);
   });
 
@@ -123,6 +128,15 @@ describe('loadConfig', () => {
         FAKE_APISERVER_PORT: '8080',
       },
       'FAKE_APISERVER_PORT is set but K8S_BACKEND is cluster: the embedded fake does not start',
+    ],
+    [
+      {
+        K8S_BACKEND: 'cluster',
+        KUBECONFIG: HTTP_KUBECONFIG,
+        AUTH_MODE: 'passthrough',
+        FAKE_TIME_SCALE: '10',
+      },
+      'FAKE_TIME_SCALE is set but K8S_BACKEND is cluster: the embedded fake does not start',
     ],
     [
       { AUTH_MODE: 'dev,token-file', AUTH_TOKEN_FILE: TOKENS, AUTH_RBAC_FILE: RBAC },

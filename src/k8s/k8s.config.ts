@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ConfigProblems, Env, given, validateEnv } from '../common/config/validate-env';
 
 export type Backend = 'fake' | 'cluster';
@@ -17,6 +17,7 @@ class K8sEnv {
   @IsOptional() @IsInt() @Min(100) @Max(600000) K8S_TIMEOUT_MS: number = 10000;
   @IsOptional() @IsString() K8S_FIELD_MANAGER: string = 'job-gateway';
   @IsOptional() @IsInt() @Min(0) @Max(65535) FAKE_APISERVER_PORT: number = 0;
+  @IsOptional() @IsNumber() @Min(0.001) @Max(1000000) FAKE_TIME_SCALE: number = 1;
   @IsOptional() @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) K8S_MAX_RESPONSE_BYTES: number =
     10 * 1024 * 1024;
 }
@@ -31,6 +32,8 @@ export abstract class K8sConfig {
   timeoutMs!: number;
   fieldManager!: string;
   fakePort!: number;
+  /** How much faster than the clock the embedded fake's Jobs run (backoff, deadlines, TTL). */
+  fakeTimeScale!: number;
   /** An apiserver answer longer than this is a 502, read no further. */
   maxResponseBytes!: number;
 }
@@ -42,6 +45,7 @@ export function readK8sConfig(env: Env, problems: ConfigProblems): K8sConfig {
     timeoutMs: e.K8S_TIMEOUT_MS,
     fieldManager: e.K8S_FIELD_MANAGER,
     fakePort: e.FAKE_APISERVER_PORT,
+    fakeTimeScale: e.FAKE_TIME_SCALE,
     maxResponseBytes: e.K8S_MAX_RESPONSE_BYTES,
   };
   if (e.K8S_BACKEND === 'fake') {
@@ -49,8 +53,9 @@ export function readK8sConfig(env: Env, problems: ConfigProblems): K8sConfig {
     if (e.K8S_CONTEXT) problems.add('K8S_CONTEXT is set but K8S_BACKEND is fake: set K8S_BACKEND=cluster');
     return config;
   }
-  if (given(env, 'FAKE_APISERVER_PORT'))
-    problems.add('FAKE_APISERVER_PORT is set but K8S_BACKEND is cluster: the embedded fake does not start');
+  for (const key of ['FAKE_APISERVER_PORT', 'FAKE_TIME_SCALE'])
+    if (given(env, key))
+      problems.add(`${key} is set but K8S_BACKEND is cluster: the embedded fake does not start`);
   const loaded = loadClusterConfig(env, e.KUBECONFIG, e.K8S_CONTEXT, problems);
   if (loaded) {
     config.kubeConfig = loaded.kc;

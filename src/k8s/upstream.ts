@@ -44,7 +44,12 @@ export class Upstream implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     if (this.started) return;
-    this.started = await startFakeApiServer({ port: this.cfg.fakePort });
+    // A small cluster that runs Jobs: pods, status, events, garbage collection.
+    this.started = await startFakeApiServer({
+      port: this.cfg.fakePort,
+      workloads: true,
+      timeScale: this.cfg.fakeTimeScale,
+    });
     this.connection.use(fakeKubeConfig(this.started.url));
     Upstream.log.warn(
       `K8S_BACKEND=fake: Jobs go to the EMBEDDED FAKE apiserver at ${this.started.url}, not to a cluster; they vanish on exit. Set K8S_BACKEND=cluster for a real one.`,
