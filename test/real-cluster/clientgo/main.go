@@ -25,6 +25,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -296,6 +297,76 @@ func run(c *checker, config *rest.Config, ns string, timeout time.Duration) {
 		return nil
 	}))
 
+	// Two more suspended Jobs to page through, one of them patched the strategic-merge way.
+	for _, name := range []string{"page-a", "page-b"} {
+		_, err := jobs.Create(ctx, job(ns, name, true, 1), metav1.CreateOptions{})
+		c.check("create "+name, err)
+	}
+	c.check("list Jobs one page at a time (limit, continue)", func() error {
+		first, err := jobs.List(ctx, metav1.ListOptions{Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(first.Items) != 1 || first.Continue == "" {
+			return fmt.Errorf("first page: %d items, continue %q", len(first.Items), first.Continue)
+		}
+		rest, err := jobs.List(ctx, metav1.ListOptions{Limit: 5, Continue: first.Continue})
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, j := range append(first.Items, rest.Items...) {
+			names = append(names, j.Name)
+		}
+		return errors.Join(
+			expectEqual("names", strings.Join(names, ","), "page-a,page-b"),
+			expectEqual("last continue", rest.Continue, ""),
+		)
+	}())
+	patched, err := jobs.Patch(ctx, "page-b", types.StrategicMergePatchType,
+		[]byte(`{"metadata":{"labels":{"patched":"yes"}},"spec":{"parallelism":0}}`), metav1.PatchOptions{})
+	c.check("strategic-merge patch a Job", errors.Join(err, func() error {
+		if err != nil {
+			return nil
+		}
+		return errors.Join(
+			expectEqual("label", patched.Labels["patched"], "yes"),
+			expectEqual("parallelism", *patched.Spec.Parallelism, int32(0)),
+			expectEqual("generation", patched.Generation, int64(2)),
+		)
+	}()))
+
+	// A bare pod, created with a protobuf body, bound and run by whoever plays the kubelet.
+	hang := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "bare", Labels: map[string]string{"job-gateway.test/outcome": "hang"}},
+		Spec: corev1.PodSpec{
+			RestartPolicy: corev1.RestartPolicyNever,
+			Containers:    []corev1.Container{{Name: "main", Image: "busybox:1.36", Command: []string{"sleep", "3600"}}},
+		},
+	}
+	podClient := cs.CoreV1().Pods(ns)
+	_, err = podClient.Create(ctx, hang, metav1.CreateOptions{})
+	c.check("create a Pod (protobuf body); it is scheduled and runs", errors.Join(err, poll(ctx, 30*time.Second, func() error {
+		p, err := podClient.Get(ctx, "bare", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if p.Spec.NodeName == "" || p.Status.Phase != corev1.PodRunning {
+			return fmt.Errorf("node %q, phase %q", p.Spec.NodeName, p.Status.Phase)
+		}
+		return nil
+	})))
+	zero := int64(0)
+	c.check("delete the Pod with grace period 0", errors.Join(
+		podClient.Delete(ctx, "bare", metav1.DeleteOptions{GracePeriodSeconds: &zero}),
+		poll(ctx, 30*time.Second, func() error {
+			if _, err := podClient.Get(ctx, "bare", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+				return fmt.Errorf("still there (%v)", err)
+			}
+			return nil
+		}),
+	))
+
 	// A Job that runs: two pods that succeed.
 	runJob, err := jobs.Create(ctx, job(ns, "run", false, 2), metav1.CreateOptions{})
 	if !c.check("create a running Job (completions 2, parallelism 2)", err) {
@@ -356,6 +427,28 @@ func run(c *checker, config *rest.Config, ns string, timeout time.Duration) {
 		}
 		return errors.Join(errs...)
 	}())
+
+	c.check("the job controller's events, read as core/v1 and events.k8s.io/v1", poll(ctx, 15*time.Second, func() error {
+		selector := "involvedObject.kind=Job,involvedObject.name=run"
+		core, err := cs.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: selector})
+		if err != nil {
+			return err
+		}
+		var reasons []string
+		for _, e := range core.Items {
+			reasons = append(reasons, fmt.Sprintf("%s %s %s", e.Type, e.Reason, e.Source.Component))
+		}
+		sort.Strings(reasons)
+		want := "Normal Completed job-controller,Normal SuccessfulCreate job-controller,Normal SuccessfulCreate job-controller"
+		if got := strings.Join(reasons, ","); got != want {
+			return fmt.Errorf("core/v1 events: %s", got)
+		}
+		modern, err := cs.EventsV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: "regarding.kind=Job,regarding.name=run"})
+		if err != nil {
+			return err
+		}
+		return expectEqual("events.k8s.io/v1 events", len(modern.Items), 3)
+	}))
 
 	err = jobs.Delete(ctx, "run", metav1.DeleteOptions{PropagationPolicy: &background})
 	c.check("a Background delete takes the pods (informer sees them DELETED)", errors.Join(err, poll(ctx, 30*time.Second, func() error {
