@@ -659,7 +659,7 @@ describe('the last event of a stream', () => {
   });
 });
 
-describe('passthrough: the cluster decides, so each subscriber has its own upstream watch', () => {
+describe('passthrough and impersonation: the cluster decides, so each subscriber has its own upstream watch', () => {
   it("opens one upstream watch per subscriber with the caller's own token, and resumes it after a break", async () => {
     const fake = await startFakeApiServer();
     const dir = mkdtempSync(join(tmpdir(), 'list-watch-'));
@@ -722,11 +722,45 @@ current-context: x
       ).toEqual(new Set(['ann-token', 'ben-token']));
       ann.close();
       ben.close();
+
+      // Impersonation: the same, each upstream watch as its caller.
+      const tokens = 'cara-token-1,cara,uid-cara,"team"\ndan-token-2,dan,uid-dan,""';
+      const imp = await startGateway({
+        K8S_BACKEND: 'cluster',
+        KUBECONFIG: kubeconfig,
+        ...writeAuthFiles(tokens, DANA_ADMIN.replace(/name: dana}/, 'name: cara}, {kind: User, name: dan}')),
+        AUTH_IMPERSONATE: 'true',
+      });
+      try {
+        await imp.app.listen(0, '127.0.0.1');
+        const impBase = (await imp.app.getUrl()).replace('[::1]', '127.0.0.1');
+        const before = fake.audit.length;
+        const cara = await SseReader.open(`${impBase}/api/v1/_raw/job/namespace/default?watch=true`, {
+          Authorization: 'Bearer cara-token-1',
+        });
+        const dan = await SseReader.open(`${impBase}/api/v1/_raw/job/namespace/default?watch=true`, {
+          Authorization: 'Bearer dan-token-2',
+        });
+        expect([cara.status, dan.status]).toEqual([200, 200]);
+        const impWatches = fake.audit
+          .slice(before)
+          .filter((a) => a.path.includes('/namespaces/default/jobs?') && a.path.includes('watch=true'));
+        expect(impWatches.map((a) => [a.impersonateUser, a.impersonateGroups, a.bearerToken])).toEqual([
+          ['cara', ['team'], 'gateway-sa-token'],
+          ['dan', [], 'gateway-sa-token'],
+        ]);
+        cara.close();
+        dan.close();
+      } finally {
+        const t = setTimeout(() => imp.app.getHttpServer().closeAllConnections(), 1000);
+        await imp.close();
+        clearTimeout(t);
+      }
     } finally {
       const t = setTimeout(() => gw.app.getHttpServer().closeAllConnections(), 1000);
       await gw.close();
       clearTimeout(t);
       await fake.close();
     }
-  }, 20000);
+  }, 30000);
 });
