@@ -7,7 +7,8 @@
 //   more rounds run every row again, interleaved, and show the median; for a busy machine),
 //   BENCH_CASES / BENCH_PATHS: comma-separated subsets of the keys below, BENCH_KEEP=1 keeps logs.
 import { cpus, loadavg } from 'node:os';
-import { SEED_JOB_JSON, SEED_JOB_WITH_REMARK_YAML, SEED_JOB_YAML } from '../../src/job/job.examples';
+import { SEED_JOB_YAML } from '../../src/job/job.examples';
+import { Case, CASES, JOBS } from './cases';
 import type { LoadResult, ProbeStats } from './protocol';
 import { sseSection } from './sse';
 import { call, Child, Stack } from './stack';
@@ -18,93 +19,12 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 const only = (v: string | undefined): string[] | undefined => v?.split(',').map((s) => s.trim());
 
-interface Case {
-  key: string;
-  title: string;
-  method: 'GET' | 'POST';
-  /** The request on the apiserver's own API (direct, nginx, bare proxy). */
-  apiserver: string;
-  /** The same request on the facade (bare Fastify route, gateway). */
-  facade: string;
-  headers?: Record<string, string>;
-  body?: string;
-  /** What the apiserver answers, and what the gateway answers (it parses the body first). */
-  expect: { upstream: number; gateway: number };
-}
-
 interface Path {
   key: string;
   title: string;
   child: Child;
   facade: boolean;
 }
-
-const JOBS = '/apis/batch/v1/namespaces/default/jobs';
-const FACADE = '/api/v1/_raw/job/namespace/default';
-// The seed Job exists (it is created first), so the dry-run creates use another name.
-const DRY_NAME = 'bench-dry';
-const dryYaml = SEED_JOB_YAML.replace('name: sleep1\n', `name: ${DRY_NAME}\n`);
-const dryJson = JSON.stringify({ ...SEED_JOB_JSON, metadata: { name: DRY_NAME } });
-
-const CASES: Case[] = [
-  {
-    key: 'get-json',
-    title: 'GET seed Job (JSON)',
-    method: 'GET',
-    apiserver: `${JOBS}/sleep1`,
-    facade: `${FACADE}/name/sleep1`,
-    expect: { upstream: 200, gateway: 200 },
-  },
-  {
-    key: 'get-yaml',
-    title: 'GET seed Job (YAML)',
-    method: 'GET',
-    apiserver: `${JOBS}/sleep1`,
-    facade: `${FACADE}/name/sleep1`,
-    headers: { Accept: 'application/yaml' },
-    expect: { upstream: 200, gateway: 200 },
-  },
-  {
-    key: 'post-yaml',
-    title: 'POST seed YAML, dryRun=All',
-    method: 'POST',
-    apiserver: `${JOBS}?dryRun=All`,
-    facade: `${FACADE}?dryRun=All`,
-    headers: { 'Content-Type': 'application/yaml' },
-    body: dryYaml,
-    expect: { upstream: 201, gateway: 201 },
-  },
-  {
-    key: 'post-json',
-    title: 'POST seed JSON, dryRun=All',
-    method: 'POST',
-    apiserver: `${JOBS}?dryRun=All`,
-    facade: `${FACADE}?dryRun=All`,
-    headers: { 'Content-Type': 'application/json' },
-    body: dryJson,
-    expect: { upstream: 201, gateway: 201 },
-  },
-  {
-    // The apiserver cannot decode `3 //对应实例数` as an int32 (400 BadRequest); the gateway
-    // parses the YAML itself and answers 422 with the line of `completions`.
-    key: 'post-remark',
-    title: 'POST seed YAML with the remark',
-    method: 'POST',
-    apiserver: JOBS,
-    facade: FACADE,
-    headers: { 'Content-Type': 'application/yaml' },
-    body: SEED_JOB_WITH_REMARK_YAML,
-    expect: { upstream: 400, gateway: 422 },
-  },
-  {
-    key: 'get-missing',
-    title: 'GET missing Job (404)',
-    method: 'GET',
-    apiserver: `${JOBS}/ghost`,
-    facade: `${FACADE}/name/ghost`,
-    expect: { upstream: 404, gateway: 404 },
-  },
-];
 
 interface Row {
   c: Case;
@@ -262,7 +182,8 @@ async function main(): Promise<void> {
   out.push(
     '',
     `Gateway memory: RSS ${mib(gatewayBoot.rss)} at boot, ${mib(start.rss)} after the first warm-up (start), ${mib(gatewayEnd.rss)} at the end; ` +
-      `live heap after a full GC ${mib(gatewayBoot.heapUsed)}, ${mib(start.heapUsed)}, ${mib(gatewayEnd.heapUsed)}` +
+      `live heap after a full GC ${mib(gatewayBoot.heapUsed)}, ${mib(start.heapUsed)}, ${mib(gatewayEnd.heapUsed)}; ` +
+      `external (Buffers...) ${mib(gatewayBoot.external)}, ${mib(start.external)}, ${mib(gatewayEnd.external)}` +
       (gatewayEnd.gcRan ? '.' : ' (no --expose-gc: heap not collected first).'),
   );
 

@@ -36,7 +36,14 @@ function install(send: (m: ProbeReply) => void): void {
         const gc = (globalThis as { gc?: () => void }).gc;
         gc?.();
         const mem = process.memoryUsage();
-        return { id: m.id, rss: mem.rss, heapUsed: mem.heapUsed, gcRan: Boolean(gc), accepted };
+        return {
+          id: m.id,
+          rss: mem.rss,
+          heapUsed: mem.heapUsed,
+          external: mem.external,
+          gcRan: Boolean(gc),
+          accepted,
+        };
       }
       case 'profile-start':
         session = new Session();

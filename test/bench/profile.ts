@@ -1,37 +1,40 @@
-// Where the gateway's time goes under the bench's GET JSON load: a V8 CPU profile (the
-// profiler --cpu-prof uses, started over the inspector after the warm-up so boot is left
-// out), summarised by function and by group (Nest pipeline, validation, rate limit, headers,
-// auth, upstream request, JSON, logging...).
+// Where the gateway's time goes under one of the bench's loads (GET JSON unless told): a V8
+// CPU profile (the profiler --cpu-prof uses, started over the inspector after the warm-up so
+// boot is left out), summarised by function and by group (Nest pipeline, validation, rate
+// limit, headers, auth, upstream request, JSON, logging...).
 //   npx ts-node --transpile-only test/bench/profile.ts
 //   BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (2), BENCH_PROFILE_TARGET=gateway|fastify|bare|fake,
-//   BENCH_PROFILE_INTERVAL_US (200). The .cpuprofile is kept and opens in Chrome DevTools.
+//   BENCH_PROFILE_CASE (a key of cases.ts: get-json, post-yaml...), BENCH_PROFILE_INTERVAL_US (200).
+//   The .cpuprofile is kept and opens in Chrome DevTools.
 import { copyFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SEED_JOB_YAML } from '../../src/job/job.examples';
+import { CASES, JOBS } from './cases';
 import { CpuProfile, report, summarize } from './cpu-profile';
 import { call, Child, Stack } from './stack';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const TARGET = process.env.BENCH_PROFILE_TARGET ?? 'gateway';
+const CASE = process.env.BENCH_PROFILE_CASE ?? 'get-json';
 
 async function main(): Promise<void> {
   const stack = new Stack();
   const fake = await stack.fake();
-  const seeded = await call(`${fake.url}/apis/batch/v1/namespaces/default/jobs`, {
+  const seeded = await call(`${fake.url}${JOBS}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/yaml' },
     body: SEED_JOB_YAML,
   });
   if (seeded.code !== 201) throw new Error(`creating the seed Job answered ${seeded.code}: ${seeded.text}`);
-  const facade = '/api/v1/_raw/job/namespace/default/name/sleep1';
-  const apiserver = '/apis/batch/v1/namespaces/default/jobs/sleep1';
+  const c = CASES.find((x) => x.key === CASE);
+  if (!c) throw new Error(`BENCH_PROFILE_CASE must be one of ${CASES.map((x) => x.key).join(', ')}`);
   const targets: Record<string, () => Promise<[Child, string]>> = {
-    gateway: async () => [await stack.gateway(fake.url), facade],
-    fastify: async () => [await stack.bareFastify(fake.url), facade],
-    bare: async () => [await stack.bareProxy(fake.url), apiserver],
-    fake: () => Promise.resolve([fake, apiserver]),
+    gateway: async () => [await stack.gateway(fake.url), c.facade],
+    fastify: async () => [await stack.bareFastify(fake.url), c.facade],
+    bare: async () => [await stack.bareProxy(fake.url), c.apiserver],
+    fake: () => Promise.resolve([fake, c.apiserver]),
   };
   const start = targets[TARGET];
   if (!start) throw new Error(`BENCH_PROFILE_TARGET must be one of ${Object.keys(targets).join(', ')}`);
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
     .map(([code, n]) => `${n} × ${code}`)
     .join(', ');
   process.stdout.write(
-    `### CPU profile of the ${TARGET} under GET JSON, 32 keep-alive connections, ${SECONDS} s\n\n` +
+    `### CPU profile of the ${TARGET} under "${c.title}", 32 keep-alive connections, ${SECONDS} s\n\n` +
       `${Math.round(r.rps)} req/s while profiled (the profiler costs some), p50 ${r.p50.toFixed(2)} ms, answers: ${codes}. Profile: ${kept}\n\n` +
       `${report(summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile))}\n`,
   );

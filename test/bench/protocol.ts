@@ -6,7 +6,7 @@ export type ProbeRequest =
   | { id: number; probe: 'profile-stop'; file: string };
 
 export type ProbeReply =
-  | { id: number; rss: number; heapUsed: number; gcRan: boolean; accepted: number }
+  | ({ id: number } & ProbeStats)
   | { id: number; file: string }
   | { id: number }
   | { id: number; error: string };
@@ -14,6 +14,8 @@ export type ProbeReply =
 export interface ProbeStats {
   rss: number;
   heapUsed: number;
+  /** Memory outside the JS heap held by JS objects (Buffers among it), after the same GC. */
+  external: number;
   gcRan: boolean;
   accepted: number;
 }
