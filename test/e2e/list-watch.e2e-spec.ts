@@ -11,6 +11,7 @@ import { OidcIssuer } from '../support/oidc-issuer';
 import { sleep, until } from '../support/wait';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 interface SseEvent {
@@ -99,6 +100,7 @@ class SseReader {
   }
 }
 
+const job1 = JSON.stringify({ ...SEED_JOB_JSON, metadata: { name: 'x' } });
 const job = (name: string, labels: Record<string, string> = {}): string =>
   JSON.stringify({ ...SEED_JOB_JSON, metadata: { name, labels } });
 
@@ -461,6 +463,69 @@ describe('Job lists and live updates', () => {
       expect(new Set(steps)).toEqual(new Set(['10000']));
       expect(r.idsIncrease()).toBe(true);
       expect(r.events.some((e) => e.event === 'error')).toBe(false);
+    }, 30000);
+  });
+
+  describe('a subscriber that does not read', () => {
+    it('is dropped with an error event once WATCH_MAX_QUEUED_BYTES wait for it, and the others carry on', async () => {
+      const slow = await startGateway({ WATCH_MAX_QUEUED_BYTES: '65536' });
+      try {
+        await slow.app.listen(0, '127.0.0.1');
+        const { port } = new URL(await slow.app.getUrl());
+        const fake = slow.upstream.fake as NonNullable<typeof slow.upstream.fake>;
+        const reader = await SseReader.open(
+          `http://127.0.0.1:${port}/api/v1/_raw/job/namespace/default?watch=true&resourceVersion=0`,
+        );
+        // A raw connection whose bytes are never read: the kernel's buffers fill, then the gateway's.
+        const socket = connect(Number(port), '127.0.0.1');
+        socket.write(
+          'GET /api/v1/_raw/job/namespace/default?watch=true HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n',
+        );
+        socket.pause();
+        const hub = () =>
+          slow.app
+            .get(JobWatchService)
+            .stats()
+            .hubs.find((h) => h.namespace === 'default');
+        await until('both subscribed', () => hub()?.subscribers === 2);
+        const big = 'x'.repeat(64 * 1024);
+        const job = JSON.parse(job1) as Record<string, any>;
+        fake.store.create('jobs', 'default', 'big', {
+          ...job,
+          metadata: { name: 'big', namespace: 'default' },
+        });
+        let steps = 0;
+        for (let i = 0; i < 400 && hub()?.subscribers === 2; i++, steps++) {
+          const stored = structuredClone(fake.store.get('jobs', 'default', 'big')) as Record<string, any>;
+          stored.metadata.annotations = { step: String(i), big };
+          fake.store.update('jobs', 'default', 'big', stored);
+          await sleep(5);
+        }
+        await until('the slow one dropped', () => hub()?.subscribers === 1, 10000);
+        // What it was sent ends with the error event, after which the gateway closed the stream.
+        const received: Buffer[] = [];
+        socket.on('data', (c: Buffer) => received.push(c));
+        socket.resume();
+        await new Promise((r) => socket.once('close', r));
+        const text = Buffer.concat(received).toString('utf8');
+        // (the body is chunked: the error frame is one chunk, and nothing follows it)
+        const at = text.lastIndexOf('event: error\ndata: ');
+        expect(at).toBeGreaterThan(0);
+        expect(text.indexOf('event: ', at + 1)).toBe(-1);
+        const data = text.slice(at).split('\n')[1].slice('data: '.length);
+        expect(JSON.parse(data)).toMatchObject({ reason: 'Timeout', code: 504 });
+        // The reader that keeps up got every change.
+        await until('the last step', () =>
+          reader.events.some((e) => e.data.includes(`"step":"${steps - 1}"`)),
+        );
+        expect(steps).toBeGreaterThan(0);
+        expect(reader.events.some((e) => e.event === 'error')).toBe(false);
+        reader.close();
+      } finally {
+        const t = setTimeout(() => slow.app.getHttpServer().closeAllConnections(), 1000);
+        await slow.close();
+        clearTimeout(t);
+      }
     }, 30000);
   });
 
