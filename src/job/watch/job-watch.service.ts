@@ -309,7 +309,8 @@ export class JobWatchService implements BeforeApplicationShutdown {
       }
       throw e;
     }
-    return hub;
+    // Stopped meanwhile (its last subscriber left, or the apiserver refused it): a fresh one.
+    return this.hubs.get(key) === hub ? hub : this.hub(namespace);
   }
 
   private maybeIdle(hub: JobWatchHub): void {
