@@ -42,8 +42,9 @@ async function main(): Promise<void> {
   const loader = stack.loader();
   const load = {
     url: child.url + path,
-    method: 'GET' as const,
-    headers: { Authorization: `Bearer ${stack.token}` },
+    method: c.method,
+    headers: { Authorization: `Bearer ${stack.token}`, ...c.headers },
+    body: c.body,
   };
   await stack.load(loader, { ...load, seconds: WARMUP, connections: 32 });
   const file = join(stack.dir, `${TARGET}.cpuprofile`);
@@ -58,6 +59,12 @@ async function main(): Promise<void> {
   const codes = Object.entries(r.codes)
     .map(([code, n]) => `${n} × ${code}`)
     .join(', ');
+  // A profile of the wrong answers is a profile of something else: say so first.
+  const expected = TARGET === 'gateway' ? c.expect.gateway : c.expect.upstream;
+  if ((r.codes[String(expected)] ?? 0) !== r.requests || r.errors)
+    process.stdout.write(
+      `**Warning: expected only ${expected} answers, got ${codes} and ${r.errors} errors.**\n\n`,
+    );
   process.stdout.write(
     `### CPU profile of the ${TARGET} under "${c.title}", 32 keep-alive connections, ${SECONDS} s\n\n` +
       `${Math.round(r.rps)} req/s while profiled (the profiler costs some), p50 ${r.p50.toFixed(2)} ms, answers: ${codes}. Profile: ${kept}\n\n` +
