@@ -119,6 +119,34 @@ const deleteWith = (policy: 'Background' | 'Foreground' | 'Orphan'): Case => ({
   },
 });
 
+/** A running pod deleted: the Job replaces it at once, or only once it is gone (Failed). */
+const podDeleted = (caseName: string, podReplacementPolicy: string): Case => ({
+  name: caseName,
+  spec: { completions: 1, parallelism: 1, podReplacementPolicy },
+  outcome: 'hang',
+  async drive(t, ns, name) {
+    await untilRunning(t, ns, 1);
+    const [first] = await listPods(t, ns);
+    await t.call('DELETE', `${podsPath(ns)}/${first.metadata.name}`);
+    // Either the replacement runs, or the Job counts the deleted pod as terminating and waits
+    // for it to fail (Failed: a kubelet fails a deleted pod; kwok's stages only delete it).
+    await until(
+      `${t.name}: a replacement running, or the deleted pod counted as terminating`,
+      async () => {
+        const pods = await listPods(t, ns);
+        const job = (await getJob(t, ns, name)).json;
+        const replaced =
+          pods.length === 1 &&
+          pods[0].metadata.name !== first.metadata.name &&
+          pods[0].status?.phase === 'Running' &&
+          job.status?.ready === 1;
+        return replaced || (job.status?.terminating === 1 && pods.length === 1);
+      },
+      WAIT,
+    );
+  },
+});
+
 const CASES: Case[] = [
   { name: 'succeeded', spec: { completions: 3, parallelism: 2 }, drive: finishes },
   { name: 'backoff-limit', spec: { backoffLimit: 1 }, outcome: 'fail', drive: finishes },
@@ -241,30 +269,8 @@ const CASES: Case[] = [
       );
     },
   },
-  {
-    name: 'pod-deleted',
-    spec: { completions: 1, parallelism: 1 },
-    outcome: 'hang',
-    async drive(t, ns, name) {
-      await untilRunning(t, ns, 1);
-      const [first] = await listPods(t, ns);
-      await t.call('DELETE', `${podsPath(ns)}/${first.metadata.name}`);
-      await until(
-        `${t.name}: a replacement running and the deleted pod gone`,
-        async () => {
-          const pods = await listPods(t, ns);
-          const job = (await getJob(t, ns, name)).json;
-          return (
-            pods.length === 1 &&
-            pods[0].metadata.name !== first.metadata.name &&
-            pods[0].status?.phase === 'Running' &&
-            job.status?.ready === 1
-          );
-        },
-        WAIT,
-      );
-    },
-  },
+  podDeleted('pod-deleted', 'TerminatingOrFailed'),
+  podDeleted('pod-deleted-replace-failed', 'Failed'),
   {
     name: 'ttl-after-finished',
     spec: { ttlSecondsAfterFinished: 1 },
