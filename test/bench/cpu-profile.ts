@@ -49,7 +49,7 @@ const PACKAGE_GROUPS: [RegExp, string][] = [
   [/^(@fastify\/helmet|helmet)$/, 'helmet / security headers'],
   [/^(@kubernetes\/client-node|jose|openid-client|oauth4webapi|jsonpath-plus)$/, 'client-node / auth'],
   [
-    /^(pino|pino-std-serializers|sonic-boom|fast-redact|@pinojs\/.*|thread-stream|abstract-logging)$/,
+    /^(pino|pino-std-serializers|sonic-boom|fast-redact|@pinojs\/.*|thread-stream|abstract-logging|quick-format-unescaped)$/,
     'logging',
   ],
   [/^(js-yaml)$/, 'YAML'],
@@ -64,6 +64,8 @@ const SOURCE_GROUPS: [RegExp, string][] = [
   [/^auth\/(rate-limit\/|identity-throttler)/, 'throttler / rate limit'],
   [/^auth\//, 'client-node / auth'],
   [/^common\/http\/security-headers/, 'helmet / security headers'],
+  [/^common\/logging\//, 'logging'],
+  [/^metrics\//, 'metrics'],
   [/^k8s\/(kube-connection|upstream|kube-job\.repository|warnings)/, 'upstream request'],
   [/^k8s\/(json|status)/, 'JSON / Status'],
   [/^common\/body\//, 'body parsing (YAML/JSON with positions)'],
