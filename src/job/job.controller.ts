@@ -10,6 +10,7 @@ import { CreateJobQueryDto } from './dto/create-job.query.dto';
 import { DeleteJobQueryDto } from './dto/delete-job.query.dto';
 import { JobParamsDto, NamespaceParamsDto } from './dto/job-params.dto';
 import { SEED_JOB_JSON } from './job.examples';
+import { WatchOneDocs } from './job-list.controller';
 import { JobService } from './job.service';
 import { send } from './negotiation';
 
@@ -61,6 +62,7 @@ export class JobController {
 
   @Get('name/:name')
   @RequiresJobs('get')
+  @WatchOneDocs()
   @ApiOperation({
     summary: 'Read a Job',
     description: 'The Job exactly as the apiserver returned it. `Accept: application/yaml` returns YAML.',
