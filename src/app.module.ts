@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthConfig } from './auth/auth.config';
 import { AppConfig } from './common/config/app.config';
 import { ConfigModule } from './common/config/config.module';
+import { HttpModule } from './common/http/http.module';
 import { HealthModule } from './health/health.module';
 import { StatusExceptionFilter } from './common/status/status-exception.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';
@@ -14,7 +15,7 @@ import { WatchConfig } from './job/watch/watch.config';
 import { MetricsModule } from './metrics/metrics.module';
 
 @Module({
-  imports: [MetricsModule, AuthModule, HealthModule, JobModule],
+  imports: [HttpModule, MetricsModule, AuthModule, HealthModule, JobModule],
   providers: [
     { provide: APP_FILTER, useClass: StatusExceptionFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { K8sModule } from '../k8s/k8s.module';
-import { RouteMethods } from '../common/http/route-methods';
 import { JobDetailController } from './job-detail.controller';
 import { JobDetailService } from './job-detail.service';
 import { JobListController } from './job-list.controller';
@@ -14,13 +13,6 @@ import { WatchRouteConstraint } from './watch/watch-constraint';
 @Module({
   imports: [K8sModule],
   controllers: [JobController, JobListController, JobDetailController, MethodNotAllowedController],
-  providers: [
-    JobService,
-    RouteMethods,
-    WatchRouteConstraint,
-    JobListService,
-    JobWatchService,
-    JobDetailService,
-  ],
+  providers: [JobService, WatchRouteConstraint, JobListService, JobWatchService, JobDetailService],
 })
 export class JobModule {}

@@ -5,20 +5,9 @@ import { All, Controller, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { routerErrorStatus } from '../common/http/protocol-errors';
+import { methodNotAllowed } from '../common/http/method-not-allowed';
 import { RouteMethods } from '../common/http/route-methods';
 import { failureStatus, StatusError } from '../k8s/status';
-
-export function methodNotAllowed(method: string, allowed: string[]): StatusError {
-  const edit = method === 'PUT' || method === 'PATCH' ? ' (this facade does not edit Jobs)' : '';
-  return new StatusError(
-    failureStatus(
-      405,
-      'MethodNotAllowed',
-      `${method} is not supported here; allowed: ${allowed.join(', ')}${edit}`,
-    ),
-    { Allow: allowed.join(', ') },
-  );
-}
 
 @ApiExcludeController()
 @Controller('api/v1/_raw/job')

@@ -117,6 +117,13 @@ describe('answers before any handler runs', () => {
     },
   );
 
+  it('another method on the all-namespaces list is a 405 too', async () => {
+    const res = await suite.http.post('/api/v1/_raw/job').set('Authorization', AUTH).expect(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.headers).toMatchObject(SECURE);
+    await suite.http.get('/api/v1/_raw/nothing').set('Authorization', AUTH).expect(404);
+  });
+
   it('PATCH with a merge patch is 401 without credentials and a 405 naming the no-edit rule with them', async () => {
     const send = () =>
       suite.http

@@ -1,10 +1,12 @@
 // The one place errors become responses: every failure is a Kubernetes Status with
 // `code` equal to the HTTP status. Unknown errors are a logged 500, never swallowed.
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors, failureStatus, StatusError, StatusReason } from '../../k8s/status';
 import { BODY_TYPES } from '../body/parse-body';
 import { AppConfig } from '../config/app.config';
+import { methodNotAllowed } from '../http/method-not-allowed';
+import { RouteMethods } from '../http/route-methods';
 
 const REASONS: Record<number, StatusReason> = {
   400: 'BadRequest',
@@ -51,21 +53,24 @@ function classify(exception: unknown): Failure {
 export class StatusExceptionFilter implements ExceptionFilter {
   private readonly log = new Logger('Errors');
 
-  constructor(private readonly app: AppConfig) {}
+  constructor(
+    private readonly app: AppConfig,
+    private readonly routes: RouteMethods,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const err = this.toStatusError(classify(exception));
+    const err = this.toStatusError(classify(exception), reply.request);
     for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
     void reply.status(err.code).type('application/json').send(JSON.stringify(err.status));
   }
 
-  private toStatusError(failure: Failure): StatusError {
+  private toStatusError(failure: Failure, req: FastifyRequest): StatusError {
     switch (failure.kind) {
       case 'status':
         return failure.error;
       case 'http':
-        return this.fromHttp(failure.error);
+        return this.fromHttp(failure.error, req);
       case 'fastify':
         return this.fromFastify(failure.error) ?? this.internal(failure.error);
       case 'unknown':
@@ -78,8 +83,11 @@ export class StatusExceptionFilter implements ExceptionFilter {
   }
 
   /** Nest's own: a route that does not exist, and what its pipes raise. */
-  private fromHttp(e: HttpException): StatusError {
+  private fromHttp(e: HttpException, req: FastifyRequest): StatusError {
     const code = e.getStatus();
+    // A path that no wildcard 405 handler covers, served for other methods.
+    const allowed = code === 404 ? this.routes.allowedFor(req.url.split('?')[0]) : undefined;
+    if (allowed) return methodNotAllowed(req.method, allowed);
     if (code === 415) return errors.unsupportedMediaType(BODY_TYPES);
     if (code === 413) return this.tooLarge();
     const message =
