@@ -2,7 +2,8 @@
 // and strategic merge patch with the merge keys of the served types' struct tags.
 import { arrayItem, schemaTypes } from './codec/schema';
 import { patchMerge } from './codec/struct-tags';
-import { clone, deepEqual, isObject, Json, str, own } from '../json';
+import { deepEqual, isObject, Json, str, own } from '../json';
+import { copyJson } from './copy';
 import { defineKey } from '../../common/body/json-parse';
 
 export class PatchError extends Error {
@@ -88,7 +89,7 @@ export function applyJsonPatch(doc: Json, ops: unknown): Json {
       `The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`,
       422,
     );
-  const out = clone(doc);
+  const out = copyJson(doc);
   for (const raw of ops) {
     if (!isObject(raw))
       throw new PatchError('json: cannot unmarshal into Go value of type jsonpatch.Operation', 400);
@@ -96,10 +97,10 @@ export function applyJsonPatch(doc: Json, ops: unknown): Json {
     const path = str(raw.path);
     switch (op) {
       case 'add':
-        addAt(out, path, clone(raw.value), false);
+        addAt(out, path, copyJson(raw.value), false);
         break;
       case 'replace':
-        addAt(out, path, clone(raw.value), true);
+        addAt(out, path, copyJson(raw.value), true);
         break;
       case 'remove':
         removeAt(out, path);
@@ -110,7 +111,7 @@ export function applyJsonPatch(doc: Json, ops: unknown): Json {
         break;
       }
       case 'copy':
-        addAt(out, path, clone(getAt(out, str(raw.from))), false);
+        addAt(out, path, copyJson(getAt(out, str(raw.from))), false);
         break;
       case 'test':
         if (!deepEqual(getAt(out, path), raw.value))
@@ -124,8 +125,8 @@ export function applyJsonPatch(doc: Json, ops: unknown): Json {
 }
 
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return clone(patch);
-  const out: Json = isObject(target) ? clone(target) : {};
+  if (!isObject(patch)) return copyJson(patch);
+  const out: Json = isObject(target) ? copyJson(target) : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else defineKey(out, k, applyMergePatch(out[k], v));
@@ -138,14 +139,14 @@ const typeOf = (typeName: string | undefined, key: string): string | undefined =
 
 /** Applies a strategic merge patch to `original`, `typeName` being the schema type at this level. */
 export function applyStrategicMergePatch(original: unknown, patch: unknown, typeName?: string): unknown {
-  if (!isObject(patch)) return clone(patch);
+  if (!isObject(patch)) return copyJson(patch);
   if (patch.$patch === 'replace') {
     const rest = { ...patch };
     delete rest.$patch;
     return stripDirectives(rest);
   }
   if (patch.$patch === 'delete') return undefined;
-  const out: Json = isObject(original) ? clone(original) : {};
+  const out: Json = isObject(original) ? copyJson(original) : {};
   for (const [k, v] of Object.entries(patch)) {
     if (k === '$patch' || k === '$retainKeys' || k.startsWith('$setElementOrder/')) continue;
     if (k.startsWith('$deleteFromPrimitiveList/')) {
@@ -180,7 +181,7 @@ export function applyStrategicMergePatch(original: unknown, patch: unknown, type
       if (merged === undefined) delete out[k];
       else defineKey(out, k, merged);
     } else {
-      defineKey(out, k, clone(v));
+      defineKey(out, k, copyJson(v));
     }
   }
   return out;
@@ -189,10 +190,10 @@ export function applyStrategicMergePatch(original: unknown, patch: unknown, type
 function mergeKeyedList(current: unknown, patch: unknown[], key: string, itemType?: string): unknown[] {
   if (patch.some((p) => isObject(p) && p.$patch === 'replace' && Object.keys(p).length === 1))
     return patch.filter((p) => !(isObject(p) && p.$patch === 'replace')).map(stripDirectives);
-  const out = Array.isArray(current) ? clone(current) : [];
+  const out = Array.isArray(current) ? copyJson(current) : [];
   for (const item of patch) {
     if (!isObject(item)) {
-      out.push(clone(item));
+      out.push(copyJson(item));
       continue;
     }
     const idx = out.findIndex((o) => isObject(o) && deepEqual(o[key], item[key]));

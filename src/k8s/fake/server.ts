@@ -28,6 +28,7 @@ import { allStrategies, GROUPS } from './registry/resources';
 import { groupVersion, ResourceStrategy } from './registry/strategy';
 import { startGarbageCollector } from './controllers/garbage-collector';
 import { startNamespaceController } from './controllers/namespace';
+import { SharedInformers } from './controllers/informer';
 import { startControllers } from './controllers/start';
 import { resolve } from './routing';
 import { Store } from './store';
@@ -145,8 +146,11 @@ export class FakeApiServerApp {
     const namespaced = strategies
       .filter((s) => s.info.namespaced)
       .map((s) => ({ group: s.info.group, version: s.info.version, resource: s.info.resource }));
+    // One informer per resource, shared by the garbage collector and the workload controllers.
+    const informers = new SharedInformers(this.client);
     const gc = startGarbageCollector(
       this.client,
+      informers,
       strategies.map((s) => ({
         ref: { group: s.info.group, version: s.info.version, resource: s.info.resource },
         kind: s.info.kind,
@@ -156,14 +160,18 @@ export class FakeApiServerApp {
     );
     const namespaces = startNamespaceController(this.client, namespaced);
     const workloads = opts.workloads
-      ? startControllers(this.client, {
+      ? startControllers(this.client, informers, {
           timeScale: opts.timeScale,
           logs: this.logs,
           nodeName: FAKE_NODE_NAME,
         })
       : undefined;
+    // The workload controllers start the informers in their order (pods before Jobs).
+    const started = (workloads ? workloads.ready : informers.start()).catch(() => undefined);
     return {
       stop: async () => {
+        await started;
+        informers.stop();
         await Promise.all([gc.stop(), namespaces.stop(), workloads?.stop()]);
       },
     };

@@ -1,10 +1,11 @@
 // The fake's etcd: objects keyed by (resource, namespace, name), one resourceVersion
 // counter across the store, and an event history so watches can start from a version.
-import { clone, Json } from '../json';
+import { Json } from '../json';
+import { copyJson, deepFreeze } from './copy';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/** What watchers see: the stored objects themselves, read-only. */
+/** What watchers see: the stored objects themselves, frozen. */
 export interface StoreEvent {
   type: EventType;
   resource: string;
@@ -55,7 +56,7 @@ export class Store {
 
   get(resource: string, namespace: string, name: string): Json | undefined {
     const obj = this.objects.get(Store.key(resource, namespace, name));
-    return obj && clone(obj);
+    return obj && copyJson(obj);
   }
 
   /** The stored object itself, for read-only use (serialising a GET): no copy is made. */
@@ -65,7 +66,7 @@ export class Store {
 
   /** Objects of a resource in key order, as etcd ranges over them. */
   list(resource: string, namespace?: string): Json[] {
-    return this.peekList(resource, namespace).map((o) => clone(o as Json));
+    return this.peekList(resource, namespace).map((o) => copyJson(o as Json));
   }
 
   /** The stored objects of `list`, for read-only use (serialising a list): no copies are made. */
@@ -103,7 +104,10 @@ export class Store {
     this.keysOf.get(resource)?.delete(key);
     this.sorted.delete(resource);
     // Stored objects are never changed in place, so the last state is shared, not copied.
-    const object = { ...prev, metadata: { ...(prev.metadata as Json), resourceVersion: String(++this.rv) } };
+    const object = Object.freeze({
+      ...prev,
+      metadata: Object.freeze({ ...(prev.metadata as Json), resourceVersion: String(++this.rv) }),
+    });
     this.emit({ type: 'DELETED', resource, rv: this.rv, object });
     return object;
   }
@@ -115,8 +119,9 @@ export class Store {
   private write(type: EventType, resource: string, namespace: string, name: string, obj: Json): Json {
     const key = Store.key(resource, namespace, name);
     const previous = this.objects.get(key);
-    const stored = clone(obj);
+    const stored = copyJson(obj);
     (stored.metadata as Json).resourceVersion = String(++this.rv);
+    deepFreeze(stored);
     if (!previous) {
       let keys = this.keysOf.get(resource);
       if (!keys) this.keysOf.set(resource, (keys = new Set()));

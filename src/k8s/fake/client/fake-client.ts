@@ -4,6 +4,7 @@
 // Nothing here writes the store directly.
 import { errors } from '../../status';
 import { Json, str } from '../../json';
+import { copyJson } from '../copy';
 import { deleteObject } from '../endpoints/delete';
 import { getObject, listObjects } from '../endpoints/read';
 import { RestRequest } from '../endpoints/request';
@@ -66,6 +67,7 @@ export interface FakeClient {
    * Events after `resourceVersion`; '' or '0' first lists what exists as ADDED events.
    * Throws a 410 Expired StatusError when the history no longer reaches back that far.
    * Events arrive asynchronously and in order, never inside the write that caused them.
+   * Their objects are the store's own, frozen: shared by every watcher, never copied.
    */
   watch(
     ref: ResourceRef,
@@ -83,7 +85,7 @@ export const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes' 
 
 const DEFAULT_MANAGER = 'fake-controller-manager';
 // The registry hands out the objects it stores, read-only; a controller gets its own copies.
-const copy = (o: Json): Json => structuredClone(o);
+const copy = (o: Json): Json => copyJson(o);
 const PATCH_TYPES: Record<PatchKind, string> = {
   merge: 'application/merge-patch+json',
   strategic: 'application/strategic-merge-patch+json',
@@ -124,7 +126,7 @@ export class InProcessClient implements FakeClient {
 
   get(ref: ResourceRef, namespace: string, name: string): Promise<Json> {
     return Promise.resolve().then(() =>
-      structuredClone(getObject(this.registry, this.request(ref, namespace, name, {})).body as Json),
+      copyJson(getObject(this.registry, this.request(ref, namespace, name, {})).body as Json),
     );
   }
 
@@ -240,8 +242,11 @@ export class InProcessClient implements FakeClient {
     let from: number;
     if (resourceVersion === '' || resourceVersion === '0') {
       from = this.registry.store.currentRevision;
-      for (const o of this.registry.store.list(resource, strategy.info.namespaced ? namespace : undefined))
-        deliver({ type: 'ADDED', object: copy(this.registry.view(strategy, o)) });
+      for (const o of this.registry.store.peekList(
+        resource,
+        strategy.info.namespaced ? namespace : undefined,
+      ))
+        deliver({ type: 'ADDED', object: this.registry.view(strategy, o) });
     } else {
       from = Number(resourceVersion);
       if (!Number.isInteger(from) || from < 0)
@@ -251,7 +256,7 @@ export class InProcessClient implements FakeClient {
     try {
       stop = this.registry.store.watch(from, (e: StoreEvent) => {
         if (e.resource === resource && inScope(e.object))
-          deliver({ type: e.type, object: copy(this.registry.view(strategy, e.object)) });
+          deliver({ type: e.type, object: this.registry.view(strategy, e.object) });
       });
     } catch (e) {
       if (e instanceof TooOldResourceVersionError) throw errors.expired(e.message);

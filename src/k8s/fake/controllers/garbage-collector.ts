@@ -8,7 +8,7 @@
 import { Json, str } from '../../json';
 import { StatusError } from '../../status';
 import { FakeClient, ResourceRef } from '../client/fake-client';
-import { Informer } from './informer';
+import { SharedInformers } from './informer';
 import { metaOf, OwnerReference } from './objects';
 import { WorkQueue } from './work-queue';
 
@@ -31,41 +31,36 @@ interface Node {
 const ownersOf = (o: Json): OwnerReference[] => metaOf(o).ownerReferences ?? [];
 const finalizersOf = (o: Json): string[] => metaOf(o).finalizers ?? [];
 const uidOf = (o: Json): string => str(metaOf(o).uid);
+const BY_UID = 'gc-uid';
+const BY_OWNER = 'gc-owner';
 const gone = (e: unknown): boolean => e instanceof StatusError && (e.code === 404 || e.code === 409);
 
 export function startGarbageCollector(
   client: FakeClient,
+  informers: SharedInformers,
   resources: GcResource[],
   opts: { retryMs?: number; log?: (msg: string) => void } = {},
 ): { stop(): Promise<void> } {
   const log = opts.log ?? (() => undefined);
-  const byUid = new Map<string, Node>();
-  const dependents = new Map<string, Set<string>>();
+  // The graph lives in the shared informers' caches, indexed by uid and by owner uid: the GC
+  // keeps no copy of its own.
+  const followed = resources.map((r) => {
+    const inf = informers.for(r.ref);
+    inf.addIndex(BY_UID, (o) => [uidOf(o)]);
+    inf.addIndex(BY_OWNER, (o) => ownersOf(o).map((ref) => ref.uid));
+    return { r, inf };
+  });
   const byKind = (apiVersion: string, kind: string): GcResource | undefined =>
     resources.find((r) => r.apiVersion === apiVersion && r.kind === kind);
-
-  const index = (r: GcResource, obj: Json): void => {
-    const uid = uidOf(obj);
-    const old = byUid.get(uid);
-    for (const o of old ? ownersOf(old.obj) : []) dependents.get(o.uid)?.delete(uid);
-    byUid.set(uid, { r, obj });
-    for (const o of ownersOf(obj)) {
-      let s = dependents.get(o.uid);
-      if (!s) dependents.set(o.uid, (s = new Set()));
-      s.add(uid);
+  const nodeOf = (uid: string): Node | undefined => {
+    for (const { r, inf } of followed) {
+      const obj = inf.byIndex(BY_UID, uid)[0];
+      if (obj) return { r, obj };
     }
-  };
-  const unindex = (obj: Json): void => {
-    const uid = uidOf(obj);
-    for (const o of ownersOf(obj)) {
-      const s = dependents.get(o.uid);
-      s?.delete(uid);
-      if (s && !s.size) dependents.delete(o.uid);
-    }
-    byUid.delete(uid);
+    return undefined;
   };
   const dependentsOf = (uid: string): Node[] =>
-    [...(dependents.get(uid) ?? [])].map((d) => byUid.get(d)).filter((n): n is Node => n !== undefined);
+    followed.flatMap(({ r, inf }) => inf.byIndex(BY_OWNER, uid).map((obj) => ({ r, obj })));
 
   // Keys: "owner/<uid>" for an owner being deleted, "item/<uid>" for a dependent to check.
   const queue = new WorkQueue(
@@ -80,7 +75,7 @@ export function startGarbageCollector(
 
   /** Whether an owner reference points at nothing: not cached, and a live read agrees. */
   const ownerAbsent = async (o: OwnerReference, namespace: string): Promise<boolean> => {
-    const cached = byUid.get(o.uid);
+    const cached = nodeOf(o.uid);
     if (cached) return false;
     const r = byKind(o.apiVersion, o.kind);
     if (!r) return false; // an owner of a kind we do not serve is never judged absent
@@ -129,7 +124,7 @@ export function startGarbageCollector(
 
   /** attemptToDeleteItem: a dependent with no solid owner left is deleted. */
   const attemptToDelete = async (uid: string): Promise<void> => {
-    const n = byUid.get(uid);
+    const n = nodeOf(uid);
     if (!n) return;
     const m = metaOf(n.obj);
     const refs = ownersOf(n.obj);
@@ -141,7 +136,7 @@ export function startGarbageCollector(
     for (const o of refs) {
       if (await ownerAbsent(o, str(m.namespace))) dangling.push(o);
       else {
-        const owner = byUid.get(o.uid)?.obj;
+        const owner = nodeOf(o.uid)?.obj;
         if (owner && metaOf(owner).deletionTimestamp && finalizersOf(owner).includes(FOREGROUND))
           waiting.push(o);
         else solid.push(o);
@@ -167,7 +162,7 @@ export function startGarbageCollector(
 
   /** An owner being deleted: orphan its dependents, or delete them first (foreground). */
   const syncOwner = async (uid: string): Promise<void> => {
-    const n = byUid.get(uid);
+    const n = nodeOf(uid);
     if (!n || !metaOf(n.obj).deletionTimestamp) return;
     const f = finalizersOf(n.obj);
     if (f.includes(ORPHAN)) {
@@ -188,15 +183,14 @@ export function startGarbageCollector(
     }
   };
 
-  const observe = (r: GcResource, obj: Json): void => {
-    index(r, obj);
+  const observe = (obj: Json): void => {
     const m = metaOf(obj);
     const f = finalizersOf(obj);
     if (m.deletionTimestamp && (f.includes(ORPHAN) || f.includes(FOREGROUND)))
       queue.add(`owner/${uidOf(obj)}`);
     // A dependent whose owner is unknown or deleting in the foreground is checked.
     for (const o of ownersOf(obj)) {
-      const owner = byUid.get(o.uid)?.obj;
+      const owner = nodeOf(o.uid)?.obj;
       if (!owner || (metaOf(owner).deletionTimestamp && finalizersOf(owner).includes(FOREGROUND))) {
         queue.add(`item/${uidOf(obj)}`);
         break;
@@ -206,25 +200,13 @@ export function startGarbageCollector(
 
   const forget = (obj: Json): void => {
     const uid = uidOf(obj);
-    const deps = dependentsOf(uid);
-    unindex(obj);
-    for (const d of deps) queue.add(`item/${uidOf(d.obj)}`);
-    for (const o of ownersOf(obj)) if (byUid.has(o.uid)) queue.add(`owner/${o.uid}`);
+    // The informer has let go of the object, but not of its dependents' references to it.
+    for (const d of dependentsOf(uid)) queue.add(`item/${uidOf(d.obj)}`);
+    for (const o of ownersOf(obj)) if (nodeOf(o.uid) !== undefined) queue.add(`owner/${o.uid}`);
   };
 
-  const informers = resources.map((r) => {
-    const inf = new Informer(client, r.ref);
-    inf.addHandler({ add: (o) => observe(r, o), update: (_old, o) => observe(r, o), delete: forget });
-    return inf;
-  });
-  const started = Promise.all(informers.map((i) => i.start())).catch((e: unknown) =>
-    log(`garbage collector did not start: ${e instanceof Error ? e.message : String(e)}`),
-  );
-  return {
-    stop: async () => {
-      await started;
-      for (const i of informers) i.stop();
-      await queue.stop();
-    },
-  };
+  // Whoever owns the shared informers starts and stops them.
+  for (const { inf } of followed)
+    inf.addHandler({ add: observe, update: (_old, o) => observe(o), delete: forget });
+  return { stop: () => queue.stop() };
 }

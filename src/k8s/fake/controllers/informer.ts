@@ -1,6 +1,7 @@
 // A shared informer: lists a resource once through the in-process client, keeps every object in
 // a local cache and follows the watch from the list's resourceVersion, calling each registered
-// handler per change. Controllers read the cache and write through the client.
+// handler per change. Controllers read the cache and write through the client. The cached
+// objects are the store's own, frozen and shared: handlers read them and never change them.
 import type { FakeClient, ResourceRef, WatchEvent } from '../client/fake-client';
 import { Json } from '../../json';
 import { metaOf } from './objects';
@@ -24,6 +25,7 @@ export class Informer {
   private readonly indexers = new Map<string, (obj: Json) => string[]>();
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
   private stopWatch?: () => void;
+  private started?: Promise<void>;
 
   constructor(
     private readonly client: FakeClient,
@@ -69,7 +71,13 @@ export class Informer {
     else this.cache.delete(key);
   }
 
-  async start(): Promise<void> {
+  /** Lists and starts watching, once however often it is called. */
+  start(): Promise<void> {
+    this.started ??= this.run();
+    return this.started;
+  }
+
+  private async run(): Promise<void> {
     const listed = await this.client.list(this.ref, undefined);
     for (const obj of listed.items) this.put(keyOf(obj), obj);
     for (const obj of listed.items) for (const h of this.handlers) h.add?.(obj);
@@ -114,5 +122,32 @@ export class Informer {
         for (const h of this.handlers) h.delete?.(e.object);
         return;
     }
+  }
+}
+
+/**
+ * One informer per resource for every controller of the process (SharedInformerFactory), so a
+ * resource is listed, watched and cached once however many controllers follow it.
+ */
+export class SharedInformers {
+  private readonly byRef = new Map<string, Informer>();
+
+  constructor(private readonly client: FakeClient) {}
+
+  for(ref: ResourceRef): Informer {
+    const key = `${ref.group}/${ref.version}/${ref.resource}`;
+    let inf = this.byRef.get(key);
+    if (!inf) this.byRef.set(key, (inf = new Informer(this.client, ref)));
+    return inf;
+  }
+
+  /** Starts every informer asked for so far; those in `first` one after the other, before the rest. */
+  async start(first: ResourceRef[] = []): Promise<void> {
+    for (const ref of first) await this.for(ref).start();
+    await Promise.all([...this.byRef.values()].map((i) => i.start()));
+  }
+
+  stop(): void {
+    for (const i of this.byRef.values()) i.stop();
   }
 }

@@ -4,7 +4,7 @@
 import { FakeClient, JOBS, PODS } from '../client/fake-client';
 import { PodLogs } from '../pod-logs';
 import { EventRecorder } from './event-recorder';
-import { Informer } from './informer';
+import { SharedInformers } from './informer';
 import { JobController } from './job/job-controller';
 import { Kubelet } from './kubelet/kubelet';
 import { SimTime } from './sim-time';
@@ -24,11 +24,16 @@ export interface RunningControllers {
   stop(): Promise<void>;
 }
 
-export function startControllers(client: FakeClient, opts: ControllerOptions): RunningControllers {
+/** `informers` are shared with the process's other controllers; their owner stops them. */
+export function startControllers(
+  client: FakeClient,
+  informers: SharedInformers,
+  opts: ControllerOptions,
+): RunningControllers {
   const log = opts.log ?? (() => undefined);
   const time = new SimTime(opts.timeScale);
-  const jobs = new Informer(client, JOBS);
-  const pods = new Informer(client, PODS);
+  const jobs = informers.for(JOBS);
+  const pods = informers.for(PODS);
   const recorder = new EventRecorder(client, 'job-controller', log);
   const jobController = new JobController({ client, jobs, pods, time, recorder, log });
   const kubelet = new Kubelet({ client, pods, time, logs: opts.logs, nodeName: opts.nodeName, log });
@@ -36,8 +41,7 @@ export function startControllers(client: FakeClient, opts: ControllerOptions): R
   // Pods first: a Job's first sync then sees the pods that already exist.
   const ready = (async () => {
     await kubelet.start();
-    await pods.start();
-    await jobs.start();
+    await informers.start([PODS, JOBS]);
   })();
   ready.catch((e: unknown) =>
     log(`controllers did not start: ${e instanceof Error ? e.message : String(e)}`),
@@ -46,8 +50,6 @@ export function startControllers(client: FakeClient, opts: ControllerOptions): R
     ready,
     async stop() {
       await ready.catch(() => undefined);
-      jobs.stop();
-      pods.stop();
       await Promise.all([jobController.stop(), kubelet.stop(), ttl.stop()]);
       await recorder.flush();
     },

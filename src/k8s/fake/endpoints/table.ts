@@ -1,6 +1,7 @@
 // The one place objects become a meta.k8s.io/v1 Table (get, list and watch with
 // `Accept: application/json;as=Table;g=meta.k8s.io;v=v1`), from the strategy's columns.
-import { clone, Json } from '../../json';
+import { Json } from '../../json';
+import { copyJson } from '../copy';
 import { metaOf } from '../registry/generic-store';
 import { ResourceStrategy } from '../registry/strategy';
 
@@ -27,7 +28,7 @@ export function toTable(
         row.object = {
           kind: 'PartialObjectMetadata',
           apiVersion: 'meta.k8s.io/v1',
-          metadata: metaOf(clone(o)),
+          metadata: metaOf(copyJson(o)),
         };
       return row;
     }),

@@ -1,7 +1,8 @@
 // POST, PUT and PATCH (handlers/create.go, update.go, patch.go): decode the body or apply the
 // patch to the live object, then hand the object to the registry store.
 import { errors, StatusError } from '../../status';
-import { clone, isObject, Json, str } from '../../json';
+import { isObject, Json, str } from '../../json';
+import { copyJson } from '../copy';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } from '../patch';
 import { GenericStore, metaOf } from '../registry/generic-store';
 import { ResourceStrategy } from '../registry/strategy';
@@ -118,7 +119,7 @@ function apply(
   const ctx = { ...opts, operation: 'Apply' as const, applied };
   const current = reg.find(s, r.namespace, r.name);
   if (!current) {
-    const { object, warnings } = decodeValue(clone(applied), [], s, opts.fieldValidation);
+    const { object, warnings } = decodeValue(copyJson(applied), [], s, opts.fieldValidation);
     if (metaOf(object).name !== r.name)
       throw errors.badRequest(
         `the name of the object (${str(metaOf(object).name)}) does not match the name on the URL (${r.name})`,

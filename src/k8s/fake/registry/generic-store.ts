@@ -7,7 +7,8 @@ import { errors, GroupResource, StatusError } from '../../status';
 import { FieldError, invalidError } from '../../validation/field';
 import { isValidPathSegmentName } from '../../validation/names';
 import { matches, parseSelector, Requirement, SelectorParseError } from '../../validation/label-selector';
-import { clone, deepEqual, Json, str } from '../../json';
+import { deepEqual, Json, str } from '../../json';
+import { copyJson } from '../copy';
 import { Admission } from '../admission/admission';
 import { updateManagedFields } from '../managed-fields';
 import { Store } from '../store';
@@ -78,7 +79,7 @@ export class GenericStore {
 
   /** The object as this version serves it: a version with another storage version is converted. */
   view(s: ResourceStrategy, obj: Json): Json {
-    return s.storage ? s.storage.fromStorage(clone(obj)) : obj;
+    return s.storage ? s.storage.fromStorage(copyJson(obj)) : obj;
   }
 
   private stored(s: ResourceStrategy, obj: Json): Json {
@@ -148,7 +149,7 @@ export class GenericStore {
     const generate = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
     const ns = this.nsOf(s, namespace);
     for (let attempt = 0; ; attempt++) {
-      const candidate = clone(object);
+      const candidate = copyJson(object);
       const cmeta = metaOf(candidate);
       if (generate)
         cmeta.name = `${str(meta.generateName).slice(0, MAX_GENERATED_NAME_BASE)}${randomSuffix()}`;
@@ -246,7 +247,7 @@ export class GenericStore {
     }
     const sub = subresource ? s.subresources?.[subresource] : undefined;
     // The field manager sees the object as written, before the strategy's own changes.
-    const written = clone(object);
+    const written = copyJson(object);
     if (sub) sub.prepareForUpdate(object, old);
     else s.prepareForUpdate(object, old);
     if (sub) meta.generation = oldMeta.generation;

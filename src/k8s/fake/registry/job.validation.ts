@@ -1,5 +1,6 @@
 // pkg/apis/batch/validation: ValidateJob, ValidateJobUpdate and ValidateJobUpdateStatus,
 // in the order the apiserver runs them, with its paths and messages.
+import { copyJson } from '../copy';
 import { field, FieldError, OMIT_VALUE, Path } from '../../validation/field';
 import { selectorMatches, validateLabelSelector } from '../../validation/label-selector';
 import { isDNS1123Label, nameIsDNSSubdomain } from '../../validation/names';
@@ -422,7 +423,7 @@ function validatePodTemplateUpdate(s: Json, old: Json, oldJob: Json, p: Path): F
   const oldStatus = isObj(oldJob.status) ? oldJob.status : {};
   if (oldSpec.suspend === true && oldStatus.startTime === undefined) {
     // A suspended Job that never started may still move its pods: scheduling directives are mutable.
-    oldTemplate = structuredClone(oldTemplate);
+    oldTemplate = copyJson(oldTemplate);
     const nextSpec = isObj(template.spec) ? template.spec : {};
     const prevSpec = (oldTemplate.spec ??= {}) as Json;
     for (const key of SCHEDULING_TEMPLATE_KEYS) assignOrDelete(prevSpec, key, nextSpec[key]);

@@ -1,7 +1,8 @@
 // core/v1 Pods: SetDefaults_Pod, pkg/registry/core/pod/strategy.go (create, update, status,
 // graceful deletion, selectable fields) and the pod printer kubectl shows
 // (pkg/printers/internalversion/printers.go printPod).
-import { clone, deepEqual, isObject, Json, str } from '../../json';
+import { deepEqual, isObject, Json, str } from '../../json';
+import { copyJson } from '../copy';
 import { field, FieldError, Path } from '../../validation/field';
 import { nameIsDNSSubdomain } from '../../validation/names';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta';
@@ -60,7 +61,7 @@ function validatePodUpdate(pod: Json, old: Json): FieldError[] {
   const errs = validateObjectMetaUpdate(pod.metadata as Json, old.metadata as Json, Path.root('metadata'));
   errs.push(...validatePodSpec(specOf(pod), Path.root('spec')));
   // What may change is copied onto the old spec; anything else left different is forbidden.
-  const mutable = clone(specOf(old));
+  const mutable = copyJson(specOf(old));
   const spec = specOf(pod);
   for (const key of ['containers', 'initContainers'] as const) {
     const olds = containersOf(mutable, key);

@@ -2,6 +2,7 @@
 // feature gate on): Jobs and Pods arrive through shared informers, keys go through a
 // de-duplicating work queue, and syncJob reads the cached state, creates or deletes pods and
 // writes the Job's status through the in-process client, as the real one does through the API.
+import { copyJson } from '../../copy';
 import { FakeClient, JOBS, PODS } from '../../client/fake-client';
 import { Json } from '../../../json';
 import { StatusError } from '../../../status';
@@ -273,7 +274,7 @@ export class JobController {
       this.backoff.delete(key);
       return;
     }
-    const job = structuredClone(shared);
+    const job = copyJson(shared);
     const status = readStatus(job);
     const satisfied = this.expectations.satisfied(key);
     const uid = String(metaOf(job).uid);

@@ -2,7 +2,8 @@
 // manageJob and indexed_job_utils.go): the template's labels, annotations and spec, the
 // tracking finalizer, a controller ownerReference, and for Indexed Jobs the completion index
 // as annotation, label, hostname and JOB_COMPLETION_INDEX variable.
-import { clone, isObject, Json } from '../../../json';
+import { isObject, Json } from '../../../json';
+import { copyJson } from '../../copy';
 import { asArray, field, metaOf } from '../objects';
 import {
   COMPLETION_INDEX,
@@ -51,7 +52,7 @@ export interface IndexFailureCounts {
 export function podForJob(job: Json, index?: number, counts?: IndexFailureCounts): Json {
   const jm = metaOf(job);
   const template = isObject(field(job, 'spec', 'template'))
-    ? (clone(field(job, 'spec', 'template')) as Json)
+    ? (copyJson(field(job, 'spec', 'template')) as Json)
     : {};
   const tm = isObject(template.metadata) ? template.metadata : {};
   const spec = isObject(template.spec) ? template.spec : {};
