@@ -6,7 +6,10 @@ import { join, resolve } from 'node:path';
 import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
 import { RealClusterInfo } from '../real-cluster/launcher';
 
-export const INFO_FILE = resolve(__dirname, '../../.cache/real-cluster/current.json');
+// One file per test run (the global setup names it for its workers), so two runs on one machine
+// never read each other's control plane.
+export const INFO_FILE =
+  process.env.REAL_CLUSTER_INFO ?? resolve(__dirname, `../../.cache/real-cluster/current-${process.pid}.json`);
 
 export interface Reply {
   status: number;
