@@ -1,5 +1,6 @@
 // The Kubernetes Status object (meta/v1) and the one error type that carries it, shared by
 // the fake apiserver, the upstream adapter and the gateway's own checks.
+import { APISERVER_MAX_REQUEST_BYTES } from './limits';
 
 export interface StatusCause {
   reason?: string;
@@ -216,7 +217,7 @@ export const errors = {
       ),
     ),
 
-  tooLarge: (message = 'Request entity too large: limit is 3145728'): StatusError =>
+  tooLarge: (message = `Request entity too large: limit is ${APISERVER_MAX_REQUEST_BYTES}`): StatusError =>
     new StatusError(failureStatus(413, 'RequestEntityTooLarge', message)),
 
   expired: (message: string): StatusError => new StatusError(failureStatus(410, 'Expired', message)),

@@ -16,6 +16,7 @@ import {
   YAMLException,
 } from 'js-yaml';
 import { LineIndex, SourceNode, SourcePosition } from './source-node';
+import { APISERVER_MAX_REQUEST_BYTES } from '../../k8s/limits';
 
 export const KUBE_YAML_SCHEMA = new Schema([
   ...YAML11_SCHEMA.tags.filter((t) => t !== timestampTag),
@@ -37,7 +38,7 @@ export interface YamlLimits {
 export const DEFAULT_YAML_LIMITS: YamlLimits = {
   maxDepth: 100,
   maxExpandedNodes: 100000,
-  maxExpandedBytes: 3 * 1024 * 1024,
+  maxExpandedBytes: APISERVER_MAX_REQUEST_BYTES,
 };
 
 export class DocumentError extends Error {

@@ -2,6 +2,7 @@
 // where its metrics are served.
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ConfigProblems, Env, given, validateEnv } from './validate-env';
+import { APISERVER_MAX_REQUEST_BYTES } from '../../k8s/limits';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -45,7 +46,7 @@ export function readAppConfig(env: Env, problems: ConfigProblems): AppConfig {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     logColour: given(env, 'NO_COLOR') === undefined,
-    bodyLimitBytes: 3 * 1024 * 1024,
+    bodyLimitBytes: APISERVER_MAX_REQUEST_BYTES,
     ...(metricsPort === undefined ? {} : { metrics: { port: metricsPort, host: e.METRICS_HOST } }),
   };
 }

@@ -1,5 +1,6 @@
 // The Status object as Swagger shows it.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { APISERVER_MAX_REQUEST_BYTES } from '../../k8s/limits';
 import { failureStatus, Status, StatusDetails, StatusReason } from '../../k8s/status';
 import { MAX_PARAM_LENGTH } from '../http/protocol-errors';
 
@@ -55,7 +56,7 @@ const EXAMPLES: Record<number, [StatusReason, string, StatusDetails?]> = {
   ],
   404: ['NotFound', 'jobs.batch "sleep1" not found', JOB],
   409: ['AlreadyExists', 'jobs.batch "sleep1" already exists', JOB],
-  413: ['RequestEntityTooLarge', 'the body is larger than the limit of 3145728 bytes'],
+  413: ['RequestEntityTooLarge', `the body is larger than the limit of ${APISERVER_MAX_REQUEST_BYTES} bytes`],
   // The router's own words (src/common/http/protocol-errors.ts); the apiserver has no reason for it.
   414: ['', `the request path is too long: a path segment has at most ${MAX_PARAM_LENGTH} characters`],
   415: [

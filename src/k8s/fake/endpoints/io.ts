@@ -4,8 +4,9 @@ import { dump } from 'js-yaml';
 import { errors, Status, StatusError } from '../../status';
 import { warningHeader } from '../../warnings';
 import { ResponseFormat } from './negotiation';
+import { APISERVER_MAX_REQUEST_BYTES } from '../../limits';
 
-export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+export const MAX_REQUEST_BODY_BYTES = APISERVER_MAX_REQUEST_BYTES;
 
 export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
