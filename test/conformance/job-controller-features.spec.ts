@@ -234,7 +234,11 @@ describe('job controller features on the fake', () => {
 
   it('suspending a running Job deletes its pods without counting them failed', async () => {
     await c.create(JOBS, ns, job('sus', { parallelism: 2, completions: 2 }, hang));
-    await until('two ready pods', async () => (await get('sus')).status?.ready === 2);
+    const running = await until('two ready pods', async () => {
+      const x = await get('sus');
+      return x.status?.ready === 2 ? x : undefined;
+    });
+    expect(running.status.startTime).toEqual(expect.any(String));
     await c.patch(JOBS, ns, 'sus', 'merge', { spec: { suspend: true } });
     await until('no pods', async () => (await pods()).length === 0);
     const j = await until('the status to settle', async () => {
@@ -245,6 +249,8 @@ describe('job controller features on the fake', () => {
       { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended' },
     ]);
     expect(j.status.failed).toBeUndefined();
+    // MutableSchedulingDirectivesForSuspendedJobs (beta in 1.36): suspending clears startTime.
+    expect(j.status.startTime).toBeUndefined();
     expect(await events()).toEqual(
       expect.arrayContaining([
         'Normal Suspended: Job suspended',

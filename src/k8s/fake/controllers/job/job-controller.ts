@@ -444,6 +444,13 @@ export class JobController {
             suspendCondChanged = true;
             this.d.recorder.event(job, 'Normal', 'Suspended', 'Job suspended');
           }
+          // MutableSchedulingDirectivesForSuspendedJobs (beta, on in 1.36): a suspended Job has
+          // not started, so its template may change and its deadline counts again on resume.
+          if (status.startTime) {
+            delete status.startTime;
+            this.instants.forget(`${uid}:start`);
+            suspendCondChanged = true;
+          }
         } else if (
           ensureCondition(status.conditions, 'Suspended', 'False', 'JobResumed', 'Job resumed', now)
         ) {
