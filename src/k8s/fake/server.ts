@@ -1,17 +1,8 @@
 // The fake apiserver's HTTP listener: routes Kubernetes REST paths to the generic handler.
-import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { errors, failureStatus, StatusError } from '../status';
-import {
-  apiGroup,
-  apiGroupList,
-  apiResourceList,
-  apiVersions,
-  openApiV3Document,
-  openApiV3Index,
-  versionInfo,
-} from './discovery';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
 import { Json, own } from '../json';
 import { AdmissionChain } from './admission/admission';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle';
@@ -25,12 +16,13 @@ import { FAKE_NODE_NAME, fakeNode, nodeStrategy } from './registry/node.strategy
 import { PodAdmission } from './admission/pod-admission';
 import { podLogEndpoint } from './endpoints/log';
 import { allStrategies, GROUPS } from './registry/resources';
-import { groupVersion, ResourceStrategy } from './registry/strategy';
+import { groupVersion } from './registry/strategy';
 import { startGarbageCollector } from './controllers/garbage-collector';
 import { startNamespaceController } from './controllers/namespace';
 import { SharedInformers } from './controllers/informer';
 import { startControllers } from './controllers/start';
 import { resolve } from './routing';
+import { serveOpenApiV3 } from './openapi-v3';
 import { Store } from './store';
 
 export interface FakeApiServerOptions {
@@ -83,7 +75,6 @@ export class FakeApiServerApp {
   readonly client: FakeClient;
   private readonly streams: Record<string, StreamEndpoint> = {};
   private serverAddress = '127.0.0.1:0';
-  private readonly openapi: Record<string, { doc: Json; hash: string }>;
 
   constructor() {
     this.registry = new GenericStore(
@@ -108,19 +99,6 @@ export class FakeApiServerApp {
     nodeMeta.uid = crypto.randomUUID();
     nodeMeta.creationTimestamp = now;
     this.store.create('nodes', '', FAKE_NODE_NAME, nodeStrategy.order(node));
-    const doc = (gv: string, s: ResourceStrategy[]): { doc: Json; hash: string } => {
-      const d = openApiV3Document(gv, s);
-      return {
-        doc: d,
-        hash: createHash('sha512').update(JSON.stringify(d)).digest('hex').slice(0, 128).toUpperCase(),
-      };
-    };
-    this.openapi = Object.fromEntries(
-      Object.entries(GROUPS).map(([g, list]) => [
-        g ? `apis/${g}/v1` : 'api/v1',
-        doc(g ? `${g}/v1` : 'v1', list),
-      ]),
-    );
   }
 
   setAddress(address: string): void {
@@ -194,10 +172,6 @@ export class FakeApiServerApp {
         return readOnly(() => apiResourceList('v1', GROUPS['']));
       case '/apis':
         return readOnly(() => apiGroupList(Object.keys(GROUPS).filter(Boolean)));
-      case '/openapi/v3':
-        return readOnly(() =>
-          openApiV3Index(Object.entries(this.openapi).map(([p, d]) => ({ path: p, hash: d.hash }))),
-        );
       case '/healthz':
       case '/livez':
       case '/readyz':
@@ -210,8 +184,7 @@ export class FakeApiServerApp {
       return readOnly(() =>
         group[2] ? apiResourceList(`${group[1]}/v1`, GROUPS[group[1]]) : apiGroup(group[1], 'v1'),
       );
-    const openapi = /^\/openapi\/v3\/(.+)$/.exec(path);
-    if (openapi && own(this.openapi, openapi[1])) return readOnly(() => this.openapi[openapi[1]].doc);
+    if (path.startsWith('/openapi/v3') && serveOpenApiV3(req, res, url)) return;
 
     const route = resolve(path);
     if (!route) throw notFoundStatus();
