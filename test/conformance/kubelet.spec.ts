@@ -141,6 +141,20 @@ describe('the simulated kubelet', () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual((10_000 / TIME_SCALE) * 0.9);
   });
 
+  it('a line printed as the container exits is in its log, and a follower gets it before the end', async () => {
+    await c.create(PODS, ns, pod('talk', { command: ['sh', '-c', 'echo one; sleep 10; echo two'] }));
+    await phase('talk', 'Running');
+    const followed: string[] = [];
+    const ended = new Promise<void>((resolve) =>
+      fake.logs.follow(ns, 'talk', 'main', (l) => followed.push(l.text), resolve),
+    );
+    await phase('talk', 'Succeeded');
+    await ended;
+    expect(fake.logs.read(ns, 'talk', 'main', false).map((l) => l.text)).toEqual(['one', 'two']);
+    // 'one' may come before the follower starts; 'two' comes before the stream ends.
+    expect(followed.slice(-1)).toEqual(['two']);
+  });
+
   it.each([
     ['sh -c "exit 3"', { command: ['sh', '-c', 'exit 3'] }, 3],
     ['false', { command: ['false'] }, 1],

@@ -36,6 +36,8 @@ interface Run {
   startedAt: string;
   plans: Map<string, ContainerPlan>;
   timers: NodeJS.Timeout[];
+  /** Lines printed later in this run: written at their time, or at the latest when it exits. */
+  lines: { write(): void }[];
   restarts: number;
   /** Set while a restarted container waits out its back-off. */
   restartAtMs?: number;
@@ -272,7 +274,14 @@ export class Kubelet {
     const now = Date.now();
     const nowIso = rfc3339(now);
     const containers = containersOf(pod);
-    const run: Run = { startedMs: now, startedAt: nowIso, plans: new Map(), timers: [], restarts: 0 };
+    const run: Run = {
+      startedMs: now,
+      startedAt: nowIso,
+      plans: new Map(),
+      timers: [],
+      lines: [],
+      restarts: 0,
+    };
     for (const c of containers) run.plans.set(str(c.name), planFor(pod, c));
     const ip = this.allocateIp();
     // Init containers have run to completion (KWOK's fast stage); sidecars keep running.
@@ -312,6 +321,7 @@ export class Kubelet {
   /** Writes each container's lines into PodLogs at their simulated times. */
   private print(pod: Json, run: Run): void {
     const m = metaOf(pod);
+    run.lines = [];
     for (const [container, plan] of run.plans) {
       let at = 0;
       for (const step of plan.steps) {
@@ -319,16 +329,30 @@ export class Kubelet {
           at += step.sleepMs;
           continue;
         }
-        const write = () =>
+        let written = false;
+        const write = (): void => {
+          if (written) return;
+          written = true;
           this.d.logs.append(str(m.namespace), str(m.name), container, step.print, new Date());
+        };
         if (at === 0) write();
         else {
           const t = setTimeout(write, this.d.time.real(at));
           t.unref?.();
           run.timers.push(t);
+          run.lines.push({ write });
         }
       }
     }
+  }
+
+  /**
+   * A container exits after its last line: a line due at the same instant (its timer and the
+   * exit's fire in either order) is written before the log is closed, never lost.
+   */
+  private flushLines(run: Run | undefined): void {
+    for (const line of run?.lines ?? []) line.write();
+    if (run) run.lines = [];
   }
 
   private async finish(pod: Json): Promise<void> {
@@ -350,6 +374,7 @@ export class Kubelet {
         finishedAt: nowIso,
       },
     });
+    this.flushLines(run);
     for (const c of containers) this.d.logs.finish(str(m.namespace), str(m.name), str(c.name));
     if (restart && run) {
       // The container comes back after the kubelet's restart back-off, the pod stays Running.
