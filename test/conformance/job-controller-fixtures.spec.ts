@@ -155,7 +155,10 @@ function podStatusShape(events: Seen[], phase: string): Json | undefined {
   if (!e) return undefined;
   const s = e.object.status;
   return {
-    conditions: (s.conditions ?? []).map((c: Json) => [c.type, c.status, c.reason]).sort(),
+    // The fields each condition carries, as written: a real pod condition keeps `lastProbeTime: null`.
+    conditions: (s.conditions ?? [])
+      .map((c: Json) => [c.type, c.status, c.reason, Object.keys(c).sort().join(' ')])
+      .sort(),
     containers: (s.containerStatuses ?? []).map((c: Json) => ({
       name: c.name,
       ready: c.ready,

@@ -70,6 +70,13 @@ function isEmpty(v: unknown, type: string): boolean {
   return own(ZERO, type) !== undefined && v === ZERO[type];
 }
 
+const TIMES = new Set([
+  'k8s.io/apimachinery/pkg/apis/meta/v1.Time',
+  'k8s.io/apimachinery/pkg/apis/meta/v1.MicroTime',
+]);
+
+const OBJECT_META = 'k8s.io/apimachinery/pkg/apis/meta/v1.ObjectMeta';
+
 function drop(value: Json, goType: string): void {
   for (const f of TYPES[goType] ?? []) {
     const pointer = f.type.startsWith('*');
@@ -78,6 +85,14 @@ function drop(value: Json, goType: string): void {
     if (!f.json) {
       if (TYPES[t]) drop(value, t);
       continue;
+    }
+    // A metav1.Time held by value (not a pointer) is always there once decoded into Go: a zero
+    // one is written as null, omitempty or not. So pod conditions keep `lastProbeTime: null` as
+    // the real apiserver returns them, even after a merge patch that sent null to clear it.
+    // ObjectMeta's creationTimestamp is the server's to set.
+    if (!pointer && TIMES.has(t) && goType !== OBJECT_META) {
+      if (value[f.json] === undefined) value[f.json] = null;
+      if (value[f.json] === null) continue;
     }
     if (!(f.json in value)) continue;
     const v = value[f.json];
