@@ -17,7 +17,7 @@ root=$PWD
 
 ST_VERSION=4.32.5
 SEED=${FUZZ_SEED:-20261130}
-MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-300}
+MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-150}
 # Optional time budget in seconds; with one, fuzzing and stateful runs repeat until it is spent.
 MAX_TIME=${FUZZ_MAX_TIME:-}
 venv=$root/.cache/fuzz/venv
