@@ -2,7 +2,9 @@
 import { Writable } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { createLogger } from './logger';
+import type { FastifyRequest } from 'fastify';
 import { PinoNestLogger } from './nest-logger';
+import { newRecord, runInRequest } from './request-context';
 
 function capture(level: 'info' | 'debug' | 'warn'): {
   nest: PinoNestLogger;
@@ -85,5 +87,14 @@ describe('PinoNestLogger', () => {
     expect(lines()).toEqual([
       expect.objectContaining({ level: 'info', context: 'Auth', msg: 'through Nest' }),
     ]);
+  });
+
+  it('names the request a line was written for', () => {
+    const { nest, lines } = capture('info');
+    const request = { id: 'req-9' } as FastifyRequest;
+    runInRequest(newRecord(request, 0), () => nest.error('an internal error', 'Errors'));
+    nest.error('outside any request', 'Errors');
+    expect(lines()[0]).toMatchObject({ reqId: 'req-9', context: 'Errors', msg: 'an internal error' });
+    expect(lines()[1]).not.toHaveProperty('reqId');
   });
 });

@@ -3,6 +3,7 @@
 // loaded, every route mapped) is for whoever debugs the wiring: debug, not info.
 import type { LoggerService } from '@nestjs/common';
 import type { Level, Logger } from 'pino';
+import { currentRequest } from './request-context';
 
 const BOOT_CONTEXTS = new Set([
   'NestFactory',
@@ -73,6 +74,9 @@ export class PinoNestLogger implements LoggerService {
       else if (p !== undefined) details.push(p);
     }
     if (details.length) fields.details = details;
+    // Written while serving a request (the exception filter's 500s): say which one.
+    const record = currentRequest();
+    if (record) fields.reqId = record.request.id;
     if (message instanceof Error) logger[level]({ ...fields, err: message }, message.message);
     else if (typeof message === 'object' && message !== null) logger[level]({ ...fields, ...message });
     else logger[level](fields, String(message));

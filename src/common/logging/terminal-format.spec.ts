@@ -94,4 +94,23 @@ describe('the log format', () => {
     expect(written(true, 'auto', false)).not.toContain(ESC);
     expect(written(false, 'pretty')).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}\[T\] hello n=1\n$/);
   });
+
+  it('puts Fastify’s listening announcement at debug', () => {
+    const lines = (level: 'info' | 'debug'): string[] => {
+      const chunks: string[] = [];
+      const stream = new Writable({
+        write(c: Buffer, _e, done) {
+          chunks.push(c.toString());
+          done();
+        },
+      });
+      createLogger({ level, format: 'json', stream }).info('Server listening at http://127.0.0.1:3000');
+      return chunks;
+    };
+    expect(lines('info')).toEqual([]);
+    expect(JSON.parse(lines('debug')[0])).toMatchObject({
+      level: 'debug',
+      msg: 'Server listening at http://127.0.0.1:3000',
+    });
+  });
 });
