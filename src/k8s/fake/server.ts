@@ -10,6 +10,7 @@ import { FakeClient, InProcessClient } from './client/fake-client';
 import { send, sendStatus } from './endpoints/io';
 import { methodNotAllowed, serveResource, StreamEndpoint } from './endpoints/resource';
 import { PodLogs } from './pod-logs';
+import { updateManagedFields } from './managed-fields';
 import { GenericStore, nowRFC3339 } from './registry/generic-store';
 import { namespaceStrategy } from './registry/namespace.strategy';
 import { FAKE_NODE_NAME, fakeNode, nodeStrategy } from './registry/node.strategy';
@@ -91,6 +92,16 @@ export class FakeApiServerApp {
       const meta = ns.metadata as Json;
       meta.uid = crypto.randomUUID();
       meta.creationTimestamp = now;
+      // Tracked from the start, as the apiserver's own (it owns the name label it sets).
+      meta.managedFields = updateManagedFields({
+        old: undefined,
+        obj: { metadata: { labels: meta.labels } },
+        typeName: namespaceStrategy.info.schemaType,
+        manager: 'kube-apiserver',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: now,
+      });
       this.store.create('namespaces', '', name, namespaceStrategy.order(ns));
     }
     // The node registers itself as its kubelet would.
@@ -98,6 +109,15 @@ export class FakeApiServerApp {
     const nodeMeta = node.metadata as Json;
     nodeMeta.uid = crypto.randomUUID();
     nodeMeta.creationTimestamp = now;
+    nodeMeta.managedFields = updateManagedFields({
+      old: undefined,
+      obj: node,
+      typeName: nodeStrategy.info.schemaType,
+      manager: 'kubelet',
+      operation: 'Update',
+      apiVersion: 'v1',
+      time: now,
+    });
     this.store.create('nodes', '', FAKE_NODE_NAME, nodeStrategy.order(node));
   }
 

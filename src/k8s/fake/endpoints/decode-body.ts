@@ -135,9 +135,14 @@ export function decodeValue(
   const object = decoded.object;
   object.kind = kind;
   object.apiVersion = gv;
+  // An empty managedFields list asks the field manager to clear them (fieldmanager.go): the
+  // decoded Go object holds it, though its encoder would leave it out.
+  const meta = object.metadata;
+  const clearsManaged = isObject(meta) && Array.isArray(meta.managedFields) && !meta.managedFields.length;
   // What Go's encoder would not write back does not survive the round trip through the Go type.
   dropEmptyFields(object, strategy.info.schemaType);
   dropEmptyByTags(object, strategy.info.schemaType);
+  if (clearsManaged && isObject(object.metadata)) object.metadata.managedFields = [];
   strategy.applyDefaults(object);
   return { object, warnings };
 }

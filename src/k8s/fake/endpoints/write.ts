@@ -1,8 +1,9 @@
 // POST, PUT and PATCH (handlers/create.go, update.go, patch.go): decode the body or apply the
 // patch to the live object, then hand the object to the registry store.
 import { errors, StatusError } from '../../status';
-import { isObject, Json, str } from '../../json';
+import { deepEqual, isObject, Json, str } from '../../json';
 import { copyJson } from '../copy';
+import { pruneApplied } from '../managed-fields';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } from '../patch';
 import { GenericStore, metaOf } from '../registry/generic-store';
 import { ResourceStrategy } from '../registry/strategy';
@@ -105,7 +106,10 @@ function decodePatched(
   }
 }
 
-/** Server-side apply, simplified: the applied configuration is merged into the live object, or creates it. */
+/**
+ * Server-side apply, simplified: the applied configuration is merged into the live object (what
+ * the applier stopped applying is pruned), or creates it.
+ */
 function apply(
   reg: GenericStore,
   r: RestRequest,
@@ -116,6 +120,9 @@ function apply(
   const { value: applied } = parseDocument(body, 'yaml');
   if (!isObject(applied))
     throw errors.badRequest('error decoding YAML: the applied configuration is not an object');
+  // The field manager keeps these itself (structuredmerge.go).
+  if (isObject(applied.metadata) && applied.metadata.managedFields != null)
+    throw errors.badRequest('metadata.managedFields must be nil');
   const ctx = { ...opts, operation: 'Apply' as const, applied };
   const current = reg.find(s, r.namespace, r.name);
   if (!current) {
@@ -126,8 +133,17 @@ function apply(
       );
     return reg.create(s, r.namespace, object, warnings, ctx);
   }
-  const merged = applyStrategicMergePatch(current, applied, s.info.schemaType);
+  const merged = pruneApplied({
+    live: current,
+    merged: applyStrategicMergePatch(current, applied, s.info.schemaType),
+    manager: opts.fieldManager,
+    applied,
+    typeName: s.info.schemaType,
+    subresource: r.subresource || undefined,
+  });
+  // Before defaulting: a pruned field that defaulting brings back still counts as a change.
+  const applyChanged = !deepEqual(merged, current);
   const { object, warnings } = decodePatched(merged, s, opts.fieldValidation);
   metaOf(object).resourceVersion = metaOf(current).resourceVersion;
-  return reg.update(s, r.namespace, r.name, r.subresource, object, warnings, ctx);
+  return reg.update(s, r.namespace, r.name, r.subresource, object, warnings, { ...ctx, applyChanged });
 }

@@ -10,7 +10,7 @@ import { matches, parseSelector, Requirement, SelectorParseError } from '../../v
 import { deepEqual, Json, str } from '../../json';
 import { copyJson } from '../copy';
 import { Admission } from '../admission/admission';
-import { updateManagedFields } from '../managed-fields';
+import { syncLastApplied, updateManagedFields } from '../managed-fields';
 import { Store } from '../store';
 import { fieldsMatch, FieldRequirement, parseFieldSelector } from './field-selector';
 import { groupVersion, ResourceStrategy } from './strategy';
@@ -34,6 +34,8 @@ export interface WriteContext {
   /** The applied configuration of a server-side apply. */
   applied?: Json;
   force?: boolean;
+  /** Whether an Apply changed the live object, before defaulting (its entry's time says so). */
+  applyChanged?: boolean;
 }
 
 export interface Selection {
@@ -141,7 +143,9 @@ export class GenericStore {
       apiVersion: groupVersion(s.info),
       time: now,
       applied: o.applied,
+      sent: meta.managedFields,
     });
+    if (o.operation === 'Apply') syncLastApplied(o.fieldManager, o.applied, object);
     this.admission.admitCreate?.(s, namespace);
     this.admission.mutateCreate?.(s, object, namespace);
     meta.creationTimestamp = now;
@@ -185,7 +189,8 @@ export class GenericStore {
           metaOf(existing).deletionTimestamp ? 'object is being deleted: ' : '',
         );
       }
-      cmeta.managedFields = managed;
+      if (managed.length) cmeta.managedFields = managed;
+      else delete cmeta.managedFields;
       // Objects are defaulted again whenever they are read back from storage.
       s.applyDefaults(candidate);
       // The store fills in the version; the key is placed now so it keeps its place in the order.
@@ -254,13 +259,8 @@ export class GenericStore {
     const errs = sub ? sub.validateUpdate(object, old) : s.validateUpdate(object, old);
     if (errs.length) throw this.invalid(s, name, errs);
     if (!sub) warnings.push(...s.warningsOnUpdate(object, old));
-    // Compared without the version and the field manager's record (shallow copies: nothing changes).
-    const changed = (x: Json): Json => {
-      const { resourceVersion: _rv, managedFields: _mf, ...m } = metaOf(x);
-      return { ...x, metadata: m };
-    };
-    if (deepEqual(changed(object), changed(old))) return { code: 200, body: s.order(old), warnings };
-    meta.managedFields = updateManagedFields({
+    // The field manager's record is part of the object: a write that changes only it is stored.
+    const managed = updateManagedFields({
       old,
       obj: written,
       typeName: s.info.schemaType,
@@ -271,7 +271,18 @@ export class GenericStore {
       subresource: subresource || undefined,
       applied: o.applied,
       force: o.force ?? false,
+      sent: metaOf(written).managedFields,
+      applyChanged: o.applyChanged,
     });
+    if (managed.length) meta.managedFields = managed;
+    else delete meta.managedFields;
+    if (o.operation === 'Apply') syncLastApplied(o.fieldManager, o.applied, object);
+    // Compared without the version (shallow copies: nothing changes).
+    const changed = (x: Json): Json => {
+      const { resourceVersion: _rv, ...m } = metaOf(x);
+      return { ...x, metadata: m };
+    };
+    if (deepEqual(changed(object), changed(old))) return { code: 200, body: s.order(old), warnings };
     meta.resourceVersion = oldMeta.resourceVersion;
     const ordered = s.order(object);
     if (o.dryRun) return { code: 200, body: ordered, warnings };
