@@ -1,6 +1,9 @@
 // Real: the whole gateway (AppModule on Fastify, guards, pipe, services, the shared watch
 // hub, KubeConnection) listening on a loopback port, and the bundled fake apiserver over
 // HTTP; streams are read with fetch as a browser reads them. Nothing is mocked.
+// Under npm run test:real the gateway reaches the real apiserver instead, whose job controller
+// and kwok run the Jobs; what needs the fake's internals (its audit log, its store written
+// directly, its connections dropped on purpose) runs on the fake only (itOnFake).
 import { load } from 'js-yaml';
 import { SEED_JOB_JSON } from '../../src/job/job.examples';
 import { JobWatchService } from '../../src/job/watch/job-watch.service';
@@ -8,6 +11,7 @@ import { startFakeApiServer } from '../../src/k8s/fake/server';
 import { writeAuthFiles } from '../support/auth-files';
 import { Gateway, startGateway } from '../support/gateway';
 import { OidcIssuer } from '../support/oidc-issuer';
+import { itOnFake } from '../support/real-upstream';
 import { sleep, until } from '../support/wait';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,6 +104,7 @@ class SseReader {
   }
 }
 
+const onReal = process.env.E2E_UPSTREAM === 'real';
 const job1 = JSON.stringify({ ...SEED_JOB_JSON, metadata: { name: 'x' } });
 const job = (name: string, labels: Record<string, string> = {}): string =>
   JSON.stringify({ ...SEED_JOB_JSON, metadata: { name, labels } });
@@ -159,7 +164,8 @@ describe('Job lists and live updates', () => {
     gw = await startGateway({
       WATCH_HEARTBEAT_SECONDS: '1',
       WATCH_BOOKMARK_SECONDS: '1',
-      FAKE_TIME_SCALE: '50',
+      // The embedded fake's clock (no fake runs in front of a real apiserver: a config error there).
+      ...(onReal ? {} : { FAKE_TIME_SCALE: '50' }),
     });
     await gw.app.listen(0, '127.0.0.1');
     base = await gw.app.getUrl();
@@ -210,13 +216,23 @@ describe('Job lists and live updates', () => {
     });
 
     it('passes the JobList through as the apiserver wrote it', async () => {
-      const direct = await gw.upstream.connection.request({
-        method: 'GET',
-        path: '/apis/batch/v1/namespaces/lists/jobs',
-        query: { labelSelector: 'tier=web' },
+      // The job controller may write a status between the two reads: read again until both
+      // reads fall between the same writes.
+      const read = async (): Promise<[string, string]> => {
+        const direct = await gw.upstream.connection.request({
+          method: 'GET',
+          path: '/apis/batch/v1/namespaces/lists/jobs',
+          query: { labelSelector: 'tier=web' },
+        });
+        const res = await list('/namespace/lists?labelSelector=tier%3Dweb');
+        return [Buffer.from(await res.arrayBuffer()).toString('utf8'), direct.body.toString('utf8')];
+      };
+      const [viaGateway, direct] = await until('two reads between the same writes', async () => {
+        const pair = await read();
+        return pair[0] === pair[1] ? pair : undefined;
       });
-      const res = await list('/namespace/lists?labelSelector=tier%3Dweb');
-      expect(Buffer.from(await res.arrayBuffer()).toString('utf8')).toBe(direct.body.toString('utf8'));
+      expect(viaGateway).toBe(direct);
+      expect((JSON.parse(direct) as { items: unknown[] }).items).toHaveLength(4);
     });
 
     it('selects by label and field, and lists every namespace on /api/v1/_raw/job', async () => {
@@ -362,6 +378,7 @@ describe('Job lists and live updates', () => {
     });
 
     it('serves every subscriber of a namespace from one upstream watch, each through its own selectors', async () => {
+      // The fake's audit log counts the upstream watches too; on the real apiserver the hub's own count does.
       const before = gw.upstream.fake?.audit.filter(
         (a) => a.path.includes('/namespaces/watch-c/jobs?') && a.path.includes('watch=true'),
       ).length;
@@ -386,7 +403,7 @@ describe('Job lists and live updates', () => {
       const watches = gw.upstream.fake?.audit.filter(
         (a) => a.path.includes('/namespaces/watch-c/jobs?') && a.path.includes('watch=true'),
       ).length;
-      expect((watches ?? 0) - (before ?? 0)).toBe(1);
+      if (gw.upstream.fake) expect((watches ?? 0) - (before ?? 0)).toBe(1);
       const hub = gw.app
         .get(JobWatchService)
         .stats()
@@ -403,8 +420,9 @@ describe('Job lists and live updates', () => {
       const complete = (e: SseEvent): boolean =>
         e.event === 'MODIFIED' && /"type":"Complete","status":"True"/.test(e.data);
       // The fake's job controller completes it; a fake without one gets the status it would write.
-      const natural = await r.waitFor('Complete', complete, 8000).catch(() => undefined);
-      if (!natural) await writeComplete('watch-d', 'd1');
+      // A real one runs its 3 pods one after another (kwok: 1.5 s each) and must complete it.
+      const natural = await r.waitFor('Complete', complete, onReal ? 60000 : 8000).catch(() => undefined);
+      if (!natural && !onReal) await writeComplete('watch-d', 'd1');
       const done = await r.waitFor('Complete', complete);
       expect(JSON.parse(done.data).status.conditions).toEqual(
         expect.arrayContaining([expect.objectContaining({ type: 'Complete', status: 'True' })]),
@@ -421,112 +439,122 @@ describe('Job lists and live updates', () => {
   });
 
   describe('when the upstream watch breaks', () => {
-    it('resumes from the last resourceVersion, and after a 410 re-lists: no gap, no duplicate', async () => {
-      await createNamespace(gw, 'watch-e');
-      const fake = gw.upstream.fake as NonNullable<typeof gw.upstream.fake>;
-      const r = await open('/api/v1/_raw/job/namespace/watch-e?watch=true');
-      await create('watch-e', 'e1');
-      await r.waitFor('ADDED e1', (e) => e.event === 'ADDED');
-      const hubOf = () =>
-        gw.app
-          .get(JobWatchService)
-          .stats()
-          .hubs.find((h) => h.namespace === 'watch-e');
+    // It drops the fake's connections and writes 10,001 changes into its store.
+    itOnFake(
+      'resumes from the last resourceVersion, and after a 410 re-lists: no gap, no duplicate',
+      async () => {
+        await createNamespace(gw, 'watch-e');
+        const fake = gw.upstream.fake as NonNullable<typeof gw.upstream.fake>;
+        const r = await open('/api/v1/_raw/job/namespace/watch-e?watch=true');
+        await create('watch-e', 'e1');
+        await r.waitFor('ADDED e1', (e) => e.event === 'ADDED');
+        const hubOf = () =>
+          gw.app
+            .get(JobWatchService)
+            .stats()
+            .hubs.find((h) => h.namespace === 'watch-e');
 
-      // A break: every connection of the apiserver drops; the hub watches again from where it was.
-      fake.server.closeAllConnections();
-      await until('a second upstream watch', () => (hubOf()?.watches ?? 0) >= 2);
-      await create('watch-e', 'e2');
-      await until('ADDED e2', () => r.lifecycle().length >= 2);
+        // A break: every connection of the apiserver drops; the hub watches again from where it was.
+        fake.server.closeAllConnections();
+        await until('a second upstream watch', () => (hubOf()?.watches ?? 0) >= 2);
+        await create('watch-e', 'e2');
+        await until('ADDED e2', () => r.lifecycle().length >= 2);
 
-      // A longer break: past the apiserver's history (10,000 events), so the hub is told 410.
-      fake.server.closeAllConnections();
-      for (let i = 0; i < 10001; i++) {
-        const stored = structuredClone(fake.store.get('jobs', 'watch-e', 'e1')) as Record<string, any>;
-        stored.metadata.annotations = { step: String(i) };
-        fake.store.update('jobs', 'watch-e', 'e1', stored);
-      }
-      fake.store.delete('jobs', 'watch-e', 'e2');
-      await until('the re-list', () => (hubOf()?.relists ?? 0) >= 1, 15000);
-      await until('the deletion in the gap', () => r.lifecycle().length >= 3);
-      await sleep(300);
-      expect(r.lifecycle()).toEqual([
-        ['ADDED', 'e1'],
-        ['ADDED', 'e2'],
-        ['DELETED', 'e2'],
-      ]);
-      // The 10,001 changes of e1 arrive as one: its state after the last of them.
-      const steps = r.events
-        .filter((e) => e.event === 'MODIFIED' && e.data.includes('"step"'))
-        .map((e) => JSON.parse(e.data).metadata.annotations.step);
-      expect(steps[0]).toBe('10000');
-      expect(new Set(steps)).toEqual(new Set(['10000']));
-      expect(r.idsIncrease()).toBe(true);
-      expect(r.events.some((e) => e.event === 'error')).toBe(false);
-    }, 30000);
+        // A longer break: past the apiserver's history (10,000 events), so the hub is told 410.
+        fake.server.closeAllConnections();
+        for (let i = 0; i < 10001; i++) {
+          const stored = structuredClone(fake.store.get('jobs', 'watch-e', 'e1')) as Record<string, any>;
+          stored.metadata.annotations = { step: String(i) };
+          fake.store.update('jobs', 'watch-e', 'e1', stored);
+        }
+        fake.store.delete('jobs', 'watch-e', 'e2');
+        await until('the re-list', () => (hubOf()?.relists ?? 0) >= 1, 15000);
+        await until('the deletion in the gap', () => r.lifecycle().length >= 3);
+        await sleep(300);
+        expect(r.lifecycle()).toEqual([
+          ['ADDED', 'e1'],
+          ['ADDED', 'e2'],
+          ['DELETED', 'e2'],
+        ]);
+        // The 10,001 changes of e1 arrive as one: its state after the last of them.
+        const steps = r.events
+          .filter((e) => e.event === 'MODIFIED' && e.data.includes('"step"'))
+          .map((e) => JSON.parse(e.data).metadata.annotations.step);
+        expect(steps[0]).toBe('10000');
+        expect(new Set(steps)).toEqual(new Set(['10000']));
+        expect(r.idsIncrease()).toBe(true);
+        expect(r.events.some((e) => e.event === 'error')).toBe(false);
+      },
+      30000,
+    );
   });
 
   describe('a subscriber that does not read', () => {
-    it('is dropped with an error event once WATCH_MAX_QUEUED_BYTES wait for it, and the others carry on', async () => {
-      const slow = await startGateway({ WATCH_MAX_QUEUED_BYTES: '65536' });
-      try {
-        await slow.app.listen(0, '127.0.0.1');
-        const { port } = new URL(await slow.app.getUrl());
-        const fake = slow.upstream.fake as NonNullable<typeof slow.upstream.fake>;
-        const reader = await SseReader.open(
-          `http://127.0.0.1:${port}/api/v1/_raw/job/namespace/default?watch=true&resourceVersion=0`,
-        );
-        // A raw connection whose bytes are never read: the kernel's buffers fill, then the gateway's.
-        const socket = connect(Number(port), '127.0.0.1');
-        socket.write(
-          'GET /api/v1/_raw/job/namespace/default?watch=true HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n',
-        );
-        socket.pause();
-        const hub = () =>
-          slow.app
-            .get(JobWatchService)
-            .stats()
-            .hubs.find((h) => h.namespace === 'default');
-        await until('both subscribed', () => hub()?.subscribers === 2);
-        const big = 'x'.repeat(64 * 1024);
-        const job = JSON.parse(job1) as Record<string, any>;
-        fake.store.create('jobs', 'default', 'big', {
-          ...job,
-          metadata: { name: 'big', namespace: 'default' },
-        });
-        let steps = 0;
-        for (let i = 0; i < 400 && hub()?.subscribers === 2; i++, steps++) {
-          const stored = structuredClone(fake.store.get('jobs', 'default', 'big')) as Record<string, any>;
-          stored.metadata.annotations = { step: String(i), big };
-          fake.store.update('jobs', 'default', 'big', stored);
-          await sleep(5);
+    // It writes large changes straight into the fake's store, as fast as it can.
+    itOnFake(
+      'is dropped with an error event once WATCH_MAX_QUEUED_BYTES wait for it, and the others carry on',
+      async () => {
+        const slow = await startGateway({ WATCH_MAX_QUEUED_BYTES: '65536' });
+        try {
+          await slow.app.listen(0, '127.0.0.1');
+          const { port } = new URL(await slow.app.getUrl());
+          const fake = slow.upstream.fake as NonNullable<typeof slow.upstream.fake>;
+          const reader = await SseReader.open(
+            `http://127.0.0.1:${port}/api/v1/_raw/job/namespace/default?watch=true&resourceVersion=0`,
+          );
+          // A raw connection whose bytes are never read: the kernel's buffers fill, then the gateway's.
+          const socket = connect(Number(port), '127.0.0.1');
+          socket.write(
+            'GET /api/v1/_raw/job/namespace/default?watch=true HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n',
+          );
+          socket.pause();
+          const hub = () =>
+            slow.app
+              .get(JobWatchService)
+              .stats()
+              .hubs.find((h) => h.namespace === 'default');
+          await until('both subscribed', () => hub()?.subscribers === 2);
+          const big = 'x'.repeat(64 * 1024);
+          const job = JSON.parse(job1) as Record<string, any>;
+          fake.store.create('jobs', 'default', 'big', {
+            ...job,
+            metadata: { name: 'big', namespace: 'default' },
+          });
+          let steps = 0;
+          for (let i = 0; i < 400 && hub()?.subscribers === 2; i++, steps++) {
+            const stored = structuredClone(fake.store.get('jobs', 'default', 'big')) as Record<string, any>;
+            stored.metadata.annotations = { step: String(i), big };
+            fake.store.update('jobs', 'default', 'big', stored);
+            await sleep(5);
+          }
+          await until('the slow one dropped', () => hub()?.subscribers === 1, 10000);
+          // What it was sent ends with the error event, after which the gateway closed the stream.
+          const received: Buffer[] = [];
+          socket.on('data', (c: Buffer) => received.push(c));
+          socket.resume();
+          await new Promise((r) => socket.once('close', r));
+          const text = Buffer.concat(received).toString('utf8');
+          // (the body is chunked: the error frame is one chunk, and nothing follows it)
+          const at = text.lastIndexOf('event: error\ndata: ');
+          expect(at).toBeGreaterThan(0);
+          expect(text.indexOf('event: ', at + 1)).toBe(-1);
+          const data = text.slice(at).split('\n')[1].slice('data: '.length);
+          expect(JSON.parse(data)).toMatchObject({ reason: 'Timeout', code: 504 });
+          // The reader that keeps up got every change.
+          await until('the last step', () =>
+            reader.events.some((e) => e.data.includes(`"step":"${steps - 1}"`)),
+          );
+          expect(steps).toBeGreaterThan(0);
+          expect(reader.events.some((e) => e.event === 'error')).toBe(false);
+          reader.close();
+        } finally {
+          const t = setTimeout(() => slow.app.getHttpServer().closeAllConnections(), 1000);
+          await slow.close();
+          clearTimeout(t);
         }
-        await until('the slow one dropped', () => hub()?.subscribers === 1, 10000);
-        // What it was sent ends with the error event, after which the gateway closed the stream.
-        const received: Buffer[] = [];
-        socket.on('data', (c: Buffer) => received.push(c));
-        socket.resume();
-        await new Promise((r) => socket.once('close', r));
-        const text = Buffer.concat(received).toString('utf8');
-        // (the body is chunked: the error frame is one chunk, and nothing follows it)
-        const at = text.lastIndexOf('event: error\ndata: ');
-        expect(at).toBeGreaterThan(0);
-        expect(text.indexOf('event: ', at + 1)).toBe(-1);
-        const data = text.slice(at).split('\n')[1].slice('data: '.length);
-        expect(JSON.parse(data)).toMatchObject({ reason: 'Timeout', code: 504 });
-        // The reader that keeps up got every change.
-        await until('the last step', () =>
-          reader.events.some((e) => e.data.includes(`"step":"${steps - 1}"`)),
-        );
-        expect(steps).toBeGreaterThan(0);
-        expect(reader.events.some((e) => e.event === 'error')).toBe(false);
-        reader.close();
-      } finally {
-        const t = setTimeout(() => slow.app.getHttpServer().closeAllConnections(), 1000);
-        await slow.close();
-        clearTimeout(t);
-      }
-    }, 30000);
+      },
+      30000,
+    );
   });
 
   describe('watch=true without Accept: text/event-stream', () => {
@@ -725,107 +753,117 @@ describe('the last event of a stream', () => {
 });
 
 describe('passthrough and impersonation: the cluster decides, so each subscriber has its own upstream watch', () => {
-  it("opens one upstream watch per subscriber with the caller's own token, and resumes it after a break", async () => {
-    const fake = await startFakeApiServer();
-    const dir = mkdtempSync(join(tmpdir(), 'list-watch-'));
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
+  // The fake's audit log shows each upstream watch's token and impersonation headers.
+  itOnFake(
+    "opens one upstream watch per subscriber with the caller's own token, and resumes it after a break",
+    async () => {
+      const fake = await startFakeApiServer();
+      const dir = mkdtempSync(join(tmpdir(), 'list-watch-'));
+      const kubeconfig = join(dir, 'kubeconfig');
+      writeFileSync(
+        kubeconfig,
+        `apiVersion: v1
 kind: Config
 clusters: [{name: c, cluster: {server: "${fake.url}"}}]
 users: [{name: gateway, user: {token: gateway-sa-token}}]
 contexts: [{name: x, context: {cluster: c, user: gateway}}]
 current-context: x
 `,
-    );
-    const gw = await startGateway({
-      K8S_BACKEND: 'cluster',
-      KUBECONFIG: kubeconfig,
-      AUTH_MODE: 'passthrough',
-    });
-    try {
-      await gw.app.listen(0, '127.0.0.1');
-      const base = (await gw.app.getUrl()).replace('[::1]', '127.0.0.1');
-      const url = `${base}/api/v1/_raw/job/namespace/default?watch=true`;
-      const ann = await SseReader.open(url, { Authorization: 'Bearer ann-token' });
-      const ben = await SseReader.open(`${url}&labelSelector=app%3Dx`, { Authorization: 'Bearer ben-token' });
-      expect([ann.status, ben.status]).toEqual([200, 200]);
-      const watches = (): { token?: string; path: string }[] =>
-        fake.audit
-          .filter(
-            (a) =>
-              a.path.startsWith('/apis/batch/v1/namespaces/default/jobs?') && a.path.includes('watch=true'),
-          )
-          .map((a) => ({ token: a.bearerToken, path: a.path }));
-      expect(watches().map((w) => w.token)).toEqual(['ann-token', 'ben-token']);
-      // The selectors go upstream with the caller's token.
-      expect(decodeURIComponent(watches()[1].path)).toContain('labelSelector=app=x');
-      const post = await fetch(`${base}/api/v1/_raw/job/namespace/default`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ann-token' },
-        body: job('p1', { app: 'x' }),
-      });
-      expect(post.status).toBe(201);
-      await ann.waitFor('ADDED p1', (e) => e.event === 'ADDED');
-      await ben.waitFor('ADDED p1', (e) => e.event === 'ADDED');
-      // A break: each stream watches again, from its last resourceVersion, with its own token.
-      const last = (await ann.waitFor('ADDED p1', (e) => e.event === 'ADDED')).id as string;
-      fake.server.closeAllConnections();
-      await until('both watching again', () => watches().length >= 4);
-      expect(
-        watches()
-          .slice(2)
-          .every((w) => w.path.includes(`resourceVersion=${last}`)),
-      ).toBe(true);
-      expect(
-        new Set(
-          watches()
-            .slice(2)
-            .map((w) => w.token),
-        ),
-      ).toEqual(new Set(['ann-token', 'ben-token']));
-      ann.close();
-      ben.close();
-
-      // Impersonation: the same, each upstream watch as its caller.
-      const tokens = 'cara-token-1,cara,uid-cara,"team"\ndan-token-2,dan,uid-dan,""';
-      const imp = await startGateway({
+      );
+      const gw = await startGateway({
         K8S_BACKEND: 'cluster',
         KUBECONFIG: kubeconfig,
-        ...writeAuthFiles(tokens, DANA_ADMIN.replace(/name: dana}/, 'name: cara}, {kind: User, name: dan}')),
-        AUTH_IMPERSONATE: 'true',
+        AUTH_MODE: 'passthrough',
       });
       try {
-        await imp.app.listen(0, '127.0.0.1');
-        const impBase = (await imp.app.getUrl()).replace('[::1]', '127.0.0.1');
-        const before = fake.audit.length;
-        const cara = await SseReader.open(`${impBase}/api/v1/_raw/job/namespace/default?watch=true`, {
-          Authorization: 'Bearer cara-token-1',
+        await gw.app.listen(0, '127.0.0.1');
+        const base = (await gw.app.getUrl()).replace('[::1]', '127.0.0.1');
+        const url = `${base}/api/v1/_raw/job/namespace/default?watch=true`;
+        const ann = await SseReader.open(url, { Authorization: 'Bearer ann-token' });
+        const ben = await SseReader.open(`${url}&labelSelector=app%3Dx`, {
+          Authorization: 'Bearer ben-token',
         });
-        const dan = await SseReader.open(`${impBase}/api/v1/_raw/job/namespace/default?watch=true`, {
-          Authorization: 'Bearer dan-token-2',
+        expect([ann.status, ben.status]).toEqual([200, 200]);
+        const watches = (): { token?: string; path: string }[] =>
+          fake.audit
+            .filter(
+              (a) =>
+                a.path.startsWith('/apis/batch/v1/namespaces/default/jobs?') && a.path.includes('watch=true'),
+            )
+            .map((a) => ({ token: a.bearerToken, path: a.path }));
+        expect(watches().map((w) => w.token)).toEqual(['ann-token', 'ben-token']);
+        // The selectors go upstream with the caller's token.
+        expect(decodeURIComponent(watches()[1].path)).toContain('labelSelector=app=x');
+        const post = await fetch(`${base}/api/v1/_raw/job/namespace/default`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ann-token' },
+          body: job('p1', { app: 'x' }),
         });
-        expect([cara.status, dan.status]).toEqual([200, 200]);
-        const impWatches = fake.audit
-          .slice(before)
-          .filter((a) => a.path.includes('/namespaces/default/jobs?') && a.path.includes('watch=true'));
-        expect(impWatches.map((a) => [a.impersonateUser, a.impersonateGroups, a.bearerToken])).toEqual([
-          ['cara', ['team'], 'gateway-sa-token'],
-          ['dan', [], 'gateway-sa-token'],
-        ]);
-        cara.close();
-        dan.close();
+        expect(post.status).toBe(201);
+        await ann.waitFor('ADDED p1', (e) => e.event === 'ADDED');
+        await ben.waitFor('ADDED p1', (e) => e.event === 'ADDED');
+        // A break: each stream watches again, from its last resourceVersion, with its own token.
+        const last = (await ann.waitFor('ADDED p1', (e) => e.event === 'ADDED')).id as string;
+        fake.server.closeAllConnections();
+        await until('both watching again', () => watches().length >= 4);
+        expect(
+          watches()
+            .slice(2)
+            .every((w) => w.path.includes(`resourceVersion=${last}`)),
+        ).toBe(true);
+        expect(
+          new Set(
+            watches()
+              .slice(2)
+              .map((w) => w.token),
+          ),
+        ).toEqual(new Set(['ann-token', 'ben-token']));
+        ann.close();
+        ben.close();
+
+        // Impersonation: the same, each upstream watch as its caller.
+        const tokens = 'cara-token-1,cara,uid-cara,"team"\ndan-token-2,dan,uid-dan,""';
+        const imp = await startGateway({
+          K8S_BACKEND: 'cluster',
+          KUBECONFIG: kubeconfig,
+          ...writeAuthFiles(
+            tokens,
+            DANA_ADMIN.replace(/name: dana}/, 'name: cara}, {kind: User, name: dan}'),
+          ),
+          AUTH_IMPERSONATE: 'true',
+        });
+        try {
+          await imp.app.listen(0, '127.0.0.1');
+          const impBase = (await imp.app.getUrl()).replace('[::1]', '127.0.0.1');
+          const before = fake.audit.length;
+          const cara = await SseReader.open(`${impBase}/api/v1/_raw/job/namespace/default?watch=true`, {
+            Authorization: 'Bearer cara-token-1',
+          });
+          const dan = await SseReader.open(`${impBase}/api/v1/_raw/job/namespace/default?watch=true`, {
+            Authorization: 'Bearer dan-token-2',
+          });
+          expect([cara.status, dan.status]).toEqual([200, 200]);
+          const impWatches = fake.audit
+            .slice(before)
+            .filter((a) => a.path.includes('/namespaces/default/jobs?') && a.path.includes('watch=true'));
+          expect(impWatches.map((a) => [a.impersonateUser, a.impersonateGroups, a.bearerToken])).toEqual([
+            ['cara', ['team'], 'gateway-sa-token'],
+            ['dan', [], 'gateway-sa-token'],
+          ]);
+          cara.close();
+          dan.close();
+        } finally {
+          const t = setTimeout(() => imp.app.getHttpServer().closeAllConnections(), 1000);
+          await imp.close();
+          clearTimeout(t);
+        }
       } finally {
-        const t = setTimeout(() => imp.app.getHttpServer().closeAllConnections(), 1000);
-        await imp.close();
+        const t = setTimeout(() => gw.app.getHttpServer().closeAllConnections(), 1000);
+        await gw.close();
         clearTimeout(t);
+        await fake.close();
       }
-    } finally {
-      const t = setTimeout(() => gw.app.getHttpServer().closeAllConnections(), 1000);
-      await gw.close();
-      clearTimeout(t);
-      await fake.close();
-    }
-  }, 30000);
+    },
+    30000,
+  );
 });
