@@ -23,12 +23,14 @@ function pinnedVersion(): string {
 
 type Get = (path: string) => Promise<Buffer>;
 
-function getter(kubeconfig: string): Get {
+/** GETs from the current context of a kubeconfig file, or of $KUBECONFIG (one file or a list). */
+function getter(kubeconfig?: string): Get {
   const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
+  if (kubeconfig) kc.loadFromFile(kubeconfig);
+  else kc.loadFromDefault();
   const server = kc.getCurrentCluster()?.server;
   if (!server?.startsWith('https://'))
-    throw new Error(`${kubeconfig}: no https server in its current context`);
+    throw new Error(`${kubeconfig ?? process.env.KUBECONFIG}: no https server in its current context`);
   return async (path) => {
     const opts: RequestOptions = { method: 'GET', headers: { Accept: 'application/json' }, agent: false };
     await kc.applyToHTTPSOptions(opts);
@@ -58,13 +60,21 @@ async function record(get: Get): Promise<void> {
   const index = JSON.parse((await get('/openapi/v3')).toString('utf8')) as {
     paths: Record<string, { serverRelativeURL: string }>;
   };
+  // Everything is fetched before anything is written: a failure leaves the last recording whole.
+  const docs: [string, Record<string, unknown>, number][] = [];
   for (const path of openApiV3Paths()) {
     const url = index.paths[path]?.serverRelativeURL;
     if (!url) throw new Error(`the server's /openapi/v3 does not list ${path}`);
     const body = await get(url);
     const hash = createHash('sha512').update(body).digest('hex').toUpperCase();
     if (!url.endsWith(`?hash=${hash}`)) throw new Error(`${url}: the body does not hash to the listed value`);
-    const doc = servedOpenApiV3(path, JSON.parse(body.toString('utf8')) as Record<string, unknown>);
+    docs.push([
+      path,
+      servedOpenApiV3(path, JSON.parse(body.toString('utf8')) as Record<string, unknown>),
+      body.length,
+    ]);
+  }
+  for (const [path, doc, whole] of docs) {
     const file = openApiV3File(path);
     const text = `${JSON.stringify(doc, null, 2)}\n`;
     mkdirSync(dirname(file), { recursive: true });
@@ -72,15 +82,18 @@ async function record(get: Get): Promise<void> {
     const kb = (n: number) => `${Math.round(n / 1024)} KB`;
     process.stdout.write(
       `${relative(ROOT, file)}: ${Object.keys(doc.paths as object).length} paths, ` +
-        `${kb(Buffer.byteLength(text))} (the server's whole document: ${kb(body.length)})\n`,
+        `${kb(Buffer.byteLength(text))} (the server's whole document: ${kb(whole)})\n`,
     );
   }
 }
 
 async function main(): Promise<void> {
   const flag = process.argv.indexOf('--kubeconfig');
-  const kubeconfig = flag >= 0 ? process.argv[flag + 1] : process.env.KUBECONFIG;
-  if (kubeconfig) return record(getter(kubeconfig));
+  if (flag >= 0) {
+    if (!process.argv[flag + 1]) throw new Error('--kubeconfig needs a file');
+    return record(getter(process.argv[flag + 1]));
+  }
+  if (process.env.KUBECONFIG) return record(getter());
   const cluster = await startRealCluster();
   try {
     await record(getter(cluster.kubeconfig));
