@@ -65,7 +65,7 @@ async function loggedGateway(
 
 /** The log is written when the answer has gone: wait for the line rather than guess. */
 async function lineFor(lines: () => Line[], reqId: string, msg: string, count = 1): Promise<Line[]> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 250; i++) {
     const found = lines().filter((l) => l.reqId === reqId && l.msg === msg);
     if (found.length >= count) return found;
     await new Promise((r) => setTimeout(r, 20));
@@ -287,7 +287,9 @@ describe('the log at LOG_LEVEL=info', () => {
 
   it('logs probes at debug, not at info', async () => {
     const res = await http.get('/healthz').expect(200);
-    await http.get(`${NS}/name/nope`).set(as('alice')).expect(404);
+    const next = await http.get(`${NS}/name/nope`).set(as('alice')).expect(404);
+    // Once the next request's line is out, the probe's would have been too.
+    await lineFor(lines, next.headers['x-request-id'], 'request');
     expect(lines().filter((l) => l.reqId === res.headers['x-request-id'])).toEqual([]);
   });
 });
