@@ -488,6 +488,23 @@ describe("a Job's pods, events, log and summary", () => {
       const events = s.events as { reason: string }[];
       expect(events.length).toBeGreaterThan(0);
       expect(events.map((e) => e.reason)).toContain('BackoffLimitExceeded');
+
+      // The failing Job's own pods and events routes tell the same story.
+      const [pod] = (await get('/name/doomed/pods').expect(200)).body.items as {
+        metadata: { name: string };
+        status: { phase: string; containerStatuses: unknown[] };
+      }[];
+      expect(pod.status).toMatchObject({
+        phase: 'Failed',
+        containerStatuses: [{ name: 'main', state: { terminated: { exitCode: 1, reason: 'Error' } } }],
+      });
+      const story = ((await get('/name/doomed/events').expect(200)).body as { items: EventBody[] }).items.map(
+        (e) => `${e.type} ${e.involvedObject.kind}/${e.involvedObject.name} ${e.reason}`,
+      );
+      expect(story[0]).toBe('Normal Job/doomed SuccessfulCreate');
+      expect(story[story.length - 1]).toBe('Warning Job/doomed BackoffLimitExceeded');
+      // The scheduler's own event about the pod (events.k8s.io, eventTime only) is among them.
+      expect(story).toContain(`Normal Pod/${pod.metadata.name} Scheduled`);
     });
 
     it('names DeadlineExceeded for a Job that ran past activeDeadlineSeconds', async () => {
