@@ -13,7 +13,7 @@ import { invalidError } from '../k8s/validation/field';
 import { CreateJobQueryDto } from './dto/create-job.query.dto';
 import { DeleteJobQueryDto } from './dto/delete-job.query.dto';
 import { batchFailure, DocumentFailure, jobName } from './create-batch';
-import { validateJobBody } from './job-validation';
+import { validateJobBody } from './job-rules';
 
 /** What the apiserver answered (JSON), with the warnings to relay; the controller negotiates the form. */
 export interface RawReply {

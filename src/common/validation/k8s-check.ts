@@ -1,7 +1,6 @@
 // class-validator rules that answer in the apiserver's words: each failure carries the
 // cause reason and message body a Kubernetes client already knows.
-import { plainToInstance, Transform } from 'class-transformer';
-import { ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
+import { ValidateBy, ValidationArguments } from 'class-validator';
 import { FieldErrorType, renderValue } from '../../k8s/validation/field';
 import { isObject } from '../../k8s/json';
 
@@ -55,72 +54,58 @@ export const notSupported = (value: unknown, valid: readonly string[]): CheckFai
   body: `Unsupported value: ${renderValue(value)}: supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}`,
 });
 
-/** Present and an object (a mapping). */
-export const IsRequiredObject = (): PropertyDecorator =>
-  Check('requiredObject', (v) =>
-    isAbsent(v) ? required() : isObject(v) ? undefined : wrongType(v, 'an object'),
-  );
+/** A rule on one field's value; `parent` is the object that holds it. */
+export type Rule = (value: unknown, parent: Record<string, unknown>) => CheckFailure | undefined;
 
-export const IsOptionalObject = (): PropertyDecorator =>
-  Check('optionalObject', (v) => (isAbsent(v) || isObject(v) ? undefined : wrongType(v, 'an object')));
+/** Present and an object (a mapping). */
+export const requiredObject: Rule = (v) =>
+  isAbsent(v) ? required() : isObject(v) ? undefined : wrongType(v, 'an object');
+
+export const optionalObject: Rule = (v) =>
+  isAbsent(v) || isObject(v) ? undefined : wrongType(v, 'an object');
 
 /** An optional int32 ≥ 0: the counts and durations of a Job spec. */
-export const IsNonNegativeInt32 = (): PropertyDecorator =>
-  Check('nonNegativeInt32', (v) => {
-    if (isAbsent(v)) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v > 2147483647 || v < -2147483648)
-      return wrongType(v, 'an integer');
-    return v < 0 ? invalid(v, 'must be greater than or equal to 0') : undefined;
-  });
+export const nonNegativeInt32: Rule = (v) => {
+  if (isAbsent(v)) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v > 2147483647 || v < -2147483648)
+    return wrongType(v, 'an integer');
+  return v < 0 ? invalid(v, 'must be greater than or equal to 0') : undefined;
+};
 
-export const IsOptionalBoolean = (): PropertyDecorator =>
-  Check('optionalBoolean', (v) =>
-    isAbsent(v) || typeof v === 'boolean' ? undefined : wrongType(v, 'true or false'),
-  );
+export const optionalBoolean: Rule = (v) =>
+  isAbsent(v) || typeof v === 'boolean' ? undefined : wrongType(v, 'true or false');
 
-export const IsOptionalString = (): PropertyDecorator =>
-  Check('optionalString', (v) =>
-    isAbsent(v) || typeof v === 'string' ? undefined : wrongType(v, 'a string'),
-  );
+export const optionalString: Rule = (v) =>
+  isAbsent(v) || typeof v === 'string' ? undefined : wrongType(v, 'a string');
 
 /** Required, one of `valid`. */
-export const IsOneOf = (valid: readonly string[], requiredDetail = ''): PropertyDecorator =>
-  Check('oneOf', (v) => {
+export const oneOf =
+  (valid: readonly string[], requiredDetail = ''): Rule =>
+  (v) => {
     if (isAbsent(v) || v === '') return required(requiredDetail);
     if (typeof v !== 'string') return wrongType(v, 'a string');
     return valid.includes(v) ? undefined : notSupported(v, valid);
-  });
+  };
 
 /** A required string checked by a Kubernetes name rule (one message per failure). */
-export const IsName = (rule: (s: string) => string[]): PropertyDecorator =>
-  Check('name', (v) => {
+export const named =
+  (rule: (s: string) => string[]): Rule =>
+  (v) => {
     if (isAbsent(v) || v === '') return required();
     if (typeof v !== 'string') return wrongType(v, 'a string');
     const msgs = rule(v);
     return msgs.length ? invalid(v, msgs[0]) : undefined;
-  });
-
-const toInstance = <T>(cls: new () => T, v: unknown): unknown =>
-  isObject(v) ? plainToInstance(cls, v, { excludeExtraneousValues: true, exposeUnsetFields: false }) : v;
-
-/** A nested object checked by `cls`; a value that is not an object is left for the type rule to report. */
-export function Nested<T>(cls: () => new () => T): PropertyDecorator {
-  return (target, key) => {
-    Transform(({ obj }: { obj: Record<string | symbol, unknown> }) => toInstance(cls(), obj[key]))(
-      target,
-      key,
-    );
-    ValidateNested()(target, key);
   };
-}
 
-/** A list of nested objects, each checked by `cls`. */
-export function NestedList<T>(cls: () => new () => T): PropertyDecorator {
-  return (target, key) => {
-    Transform(({ obj }: { obj: Record<string | symbol, unknown> }) => {
-      const v = obj[key];
-      return Array.isArray(v) ? v.map((el) => toInstance(cls(), el)) : v;
-    })(target, key);
-    ValidateNested({ each: true })(target, key);
-  };
-}
+/** A Rule as a class-validator rule, for the query and path DTOs. */
+const CheckRule = (name: string, rule: Rule): PropertyDecorator =>
+  Check(name, (v, args) => rule(v, args.object as Record<string, unknown>));
+
+export const IsRequiredObject = (): PropertyDecorator => CheckRule('requiredObject', requiredObject);
+export const IsOptionalObject = (): PropertyDecorator => CheckRule('optionalObject', optionalObject);
+export const IsNonNegativeInt32 = (): PropertyDecorator => CheckRule('nonNegativeInt32', nonNegativeInt32);
+export const IsOptionalBoolean = (): PropertyDecorator => CheckRule('optionalBoolean', optionalBoolean);
+export const IsOptionalString = (): PropertyDecorator => CheckRule('optionalString', optionalString);
+export const IsOneOf = (valid: readonly string[], requiredDetail = ''): PropertyDecorator =>
+  CheckRule('oneOf', oneOf(valid, requiredDetail));
+export const IsName = (rule: (s: string) => string[]): PropertyDecorator => CheckRule('name', named(rule));

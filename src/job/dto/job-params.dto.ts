@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsName } from '../../common/validation/k8s-check';
 import { isDNS1123Label } from '../../k8s/validation/names';
-import { jobNameProblems } from './create-job.dto';
+import { jobNameProblems } from '../job-rules';
 
 // The apiserver's regular expressions (apimachinery validation), anchored for OpenAPI.
 const DNS1123_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
