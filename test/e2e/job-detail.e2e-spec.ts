@@ -314,6 +314,21 @@ describe("a Job's pods, events, log and summary", () => {
     // kwok runs no containers and serves no kubelet API: on the real cluster a log read is the
     // apiserver failing to reach the node (kubectl logs: connection refused to port 10250), so
     // what a container printed, and following it, is checked on the fake's kubelet only.
+    // What a console sees there instead: the apiserver's own failure, as a 502 (never a 500).
+    (onReal ? it : it.skip)("is the apiserver's failure to reach a kubelet, as a 502", async () => {
+      const [pod] = await podsOf('echo');
+      const res = await get(`/name/echo/pods/${pod.metadata.name}/log`).expect(502);
+      expect(res.body).toMatchObject({
+        kind: 'Status',
+        status: 'Failure',
+        reason: 'InternalError',
+        code: 502,
+      });
+      expect((res.body as { message: string }).message).toMatch(
+        /^the Kubernetes apiserver failed \(HTTP 500\): Get "https:\/\/127\.0\.0\.1:10250\/containerLogs\/default\/echo-[a-z0-9]{5}\/main": dial tcp 127\.0\.0\.1:10250: connect: connection refused$/,
+      );
+    });
+
     itOnFake('is what the container printed', async () => {
       const [pod] = await podsOf('echo');
       const res = await get(`/name/echo/pods/${pod.metadata.name}/log`).expect(200);
