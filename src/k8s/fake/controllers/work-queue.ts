@@ -11,6 +11,24 @@ export interface WorkQueueOptions {
   onError: (key: string, err: unknown) => void;
 }
 
+// How long the controllers may work in one turn of the event loop before they let it go round.
+const SLICE_MS = 10;
+let sliceStart = 0;
+let sliceOpen = false;
+
+/** Whether this turn of the event loop has time left for controller work (shared by every queue). */
+function withinSlice(): boolean {
+  const now = performance.now();
+  if (!sliceOpen) {
+    sliceOpen = true;
+    sliceStart = now;
+    setImmediate(() => {
+      sliceOpen = false;
+    });
+  }
+  return now - sliceStart < SLICE_MS;
+}
+
 export class WorkQueue {
   private readonly ready: string[] = [];
   /** Keys waiting in `ready` (dirty in client-go's terms). */
@@ -21,6 +39,7 @@ export class WorkQueue {
   private readonly failures = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
+  private pumpScheduled = false;
 
   constructor(
     private readonly handle: (key: string) => Promise<void>,
@@ -50,7 +69,21 @@ export class WorkQueue {
     if (this.waiting.has(key)) return;
     this.waiting.add(key);
     this.ready.push(key);
-    this.pump();
+    this.schedulePump();
+  }
+
+  /**
+   * Keys are taken at once while this turn of the event loop is young, otherwise in the next:
+   * controllers' chains of writes and watch events cannot hold the loop while HTTP requests wait.
+   */
+  private schedulePump(): void {
+    if (withinSlice()) return this.pump();
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** Queues a failed key again after its back-off. */
@@ -102,7 +135,7 @@ export class WorkQueue {
       this.processing.delete(key);
       if (this.redo.delete(key)) this.add(key);
       // Let the event loop breathe between keys so watches and timers keep flowing.
-      setImmediate(() => this.pump());
+      this.schedulePump();
     }
   }
 }
