@@ -4,9 +4,6 @@
 // apiserver's 401 Status (the fake itself accepts any token). Nothing is mocked.
 import { createServer, request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import request, { Response } from 'supertest';
@@ -16,6 +13,7 @@ import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
 import { writeAuthFiles } from '../support/auth-files';
 import { Gateway, startGateway, upstreamJobs } from '../support/gateway';
 import { freePort, RedisServer, startRedisServer } from '../support/redis-server';
+import { kubeconfigFor, sendStatus } from '../support/stub-apiserver';
 import { until } from '../support/wait';
 
 jest.setTimeout(60_000);
@@ -218,18 +216,7 @@ async function refusingFront(
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     if (!known.includes(token)) {
       refused.push(token);
-      res.writeHead(401, { 'Content-Type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          kind: 'Status',
-          apiVersion: 'v1',
-          metadata: {},
-          status: 'Failure',
-          message: 'Unauthorized',
-          reason: 'Unauthorized',
-          code: 401,
-        }),
-      );
+      sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
       return;
     }
     const upstream = httpRequest(
@@ -259,18 +246,7 @@ describe('rate limits in passthrough', () => {
   it('gives a stream of new tokens from one address no fresh budget: the apiserver 401s count per address', async () => {
     const fake = await startFakeApiServer();
     const front = await refusingFront(fake, ['gateway-sa-token', 'good-token', 'other-good-token']);
-    const dir = mkdtempSync(join(tmpdir(), 'rate-pass-'));
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "${front.url}", insecure-skip-tls-verify: true}}]
-users: [{name: gateway, user: {token: gateway-sa-token}}]
-contexts: [{name: x, context: {cluster: c, user: gateway}}]
-current-context: x
-`,
-    );
+    const kubeconfig = kubeconfigFor(front.url, 'gateway-sa-token');
     const gw = await startGateway({
       K8S_BACKEND: 'cluster',
       KUBECONFIG: kubeconfig,

@@ -4,7 +4,7 @@
 // name plain http:// servers, as kubectl proxy's do, without insecure-skip-tls-verify;
 // one serves https with a certificate authority made here with openssl.
 import { execFileSync } from 'node:child_process';
-import { createServer, Server } from 'node:http';
+import { Server } from 'node:http';
 import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,30 +14,10 @@ import request from 'supertest';
 import { SEED_JOB_YAML } from '../../src/job/job.examples';
 import { startFakeApiServer } from '../../src/k8s/fake/server';
 import { Gateway, startGateway } from '../support/gateway';
+import { kubeconfigFor, listen, sendStatus } from '../support/stub-apiserver';
 import { until } from '../support/wait';
 
 const JOB = '/api/v1/_raw/job/namespace/default/name/sleep1';
-
-function kubeconfigFor(server: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'kc-')), 'config');
-  writeFileSync(
-    file,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "${server}"}}]
-users: [{name: u, user: {token: t}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-current-context: x
-`,
-  );
-  return file;
-}
-
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 // A real cluster may not be used without auth: the caller's token is passed through.
 async function gatewayOn(url: string, env: Record<string, string> = {}): Promise<Gateway> {
@@ -116,18 +96,7 @@ describe('the upstream connection', () => {
   it('answers 502 when the apiserver fails, and passes its 4xx Status through', async () => {
     const { server, url } = await listen((req, res) => {
       if (req.url?.includes('/unauthorized')) {
-        res.writeHead(401, { 'Content-Type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            kind: 'Status',
-            apiVersion: 'v1',
-            metadata: {},
-            status: 'Failure',
-            message: 'Unauthorized',
-            reason: 'Unauthorized',
-            code: 401,
-          }),
-        );
+        sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
       } else if (req.url?.includes('/forbidden')) {
         res.writeHead(403, { 'Content-Type': 'application/json' });
         res.end(
@@ -190,18 +159,7 @@ describe('the upstream connection', () => {
 
   it("answers 502 when the apiserver refuses the gateway's own credentials", async () => {
     const { server, url } = await listen((_req, res) => {
-      res.writeHead(401, { 'Content-Type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          kind: 'Status',
-          apiVersion: 'v1',
-          metadata: {},
-          status: 'Failure',
-          message: 'Unauthorized',
-          reason: 'Unauthorized',
-          code: 401,
-        }),
-      );
+      sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
     });
     const gw = await gatewayOn(url, {
       AUTH_MODE: 'token-file',
