@@ -110,6 +110,7 @@ async function main(): Promise<void> {
         const before = await stack.probe(fake, { probe: 'stats' });
         const r = await stack.load(loader, { ...req, seconds: SECONDS, connections: CONNECTIONS });
         const after = await stack.probe(fake, { probe: 'stats' });
+        process.stderr.write(`  ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms\n`);
         const key = `${c.key}/${p.key}`;
         runs.set(key, [...(runs.get(key) ?? []), { r, conns: after.accepted - before.accepted }]);
       }
