@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { Check, isAbsent, notSupported, wrongType, invalid } from '../../common/validation/k8s-check';
 import { PropagationPolicy } from '../../k8s/job.repository';
+import { toInt } from '../../common/validation/query-values';
 import { DryRunCheck } from './create-job.query.dto';
 
 const POLICIES: PropagationPolicy[] = ['Background', 'Foreground', 'Orphan'];
@@ -19,9 +20,7 @@ export class DeleteJobQueryDto {
   propagationPolicy?: PropagationPolicy;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Grace period for the pods, in seconds' })
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value,
-  )
+  @Transform(toInt)
   @Check('gracePeriodSeconds', (v) => {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) return wrongType(v, 'a whole number of seconds');

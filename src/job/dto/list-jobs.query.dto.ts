@@ -10,20 +10,7 @@ import {
   wrongType,
 } from '../../common/validation/k8s-check';
 import { parseJobFieldSelector, parseLabelSelector, SelectorError } from '../watch/job-selector';
-
-// The apiserver reads booleans with Go's strconv.ParseBool.
-const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
-const FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
-
-/** Go's ParseBool on a query value; anything else is left for the Check to name. */
-const toBool = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && TRUE.includes(value)
-    ? true
-    : typeof value === 'string' && FALSE.includes(value)
-      ? false
-      : value;
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
+import { toBool, toInt } from '../../common/validation/query-values';
 
 const forbidden = (detail: string): CheckFailure => ({
   type: 'FieldValueForbidden',

@@ -2,18 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { Check, CheckFailure, invalid, isAbsent, wrongType } from '../../common/validation/k8s-check';
 import { isDNS1123Label } from '../../k8s/validation/names';
-
-// Query values as the apiserver reads them: Go's strconv.ParseBool and ParseInt.
-const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
-const FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
-const toBool = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && TRUE.includes(value)
-    ? true
-    : typeof value === 'string' && FALSE.includes(value)
-      ? false
-      : value;
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
+import { toBool, toInt } from '../../common/validation/query-values';
 
 const bool = (v: unknown): CheckFailure | undefined =>
   isAbsent(v) || typeof v === 'boolean' ? undefined : wrongType(v, 'true or false');
