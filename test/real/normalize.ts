@@ -6,8 +6,9 @@
 //  - the random suffix of a name made from generateName,
 //  - the words of a YAML syntax error after "yaml: line N:" (go-yaml's parser there, js-yaml's
 //    here; the line agrees),
-//  - what the real job controller writes: a Job's status and its managedFields entry
-//    (the fake runs no controllers yet).
+//  - what a job controller writes into the protocol cases here: a Job's status and its
+//    managedFields entry, since the two controllers act on their own clocks (how the fake's
+//    controller and the real one treat the same Jobs is compared in job-differential.spec.ts).
 const UID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const RV_KEYS = new Set(['resourceVersion']);
