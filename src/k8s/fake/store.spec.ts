@@ -37,6 +37,30 @@ describe('Store', () => {
     expect(() => s.watch(2, () => undefined)).toThrow(TooOldResourceVersionError);
   });
 
+  it('keeps exactly the last 10,000 events, however many were written', () => {
+    const s = new Store(0);
+    s.create('jobs', 'ns', 'a', obj('a'));
+    for (let i = 0; i < 25_003; i++) s.update('jobs', 'ns', 'a', obj('a'));
+    // rv 1 is the create, 25,004 the last update: 15,005..25,004 are kept.
+    expect(s.oldestRevision).toBe(15_004);
+    const seen: number[] = [];
+    s.watch(s.oldestRevision, (e) => seen.push(e.rv))();
+    expect(seen.length).toBe(10_000);
+    expect([seen[0], seen[seen.length - 1]]).toEqual([15_005, 25_004]);
+    expect(() => s.watch(15_003, () => undefined)).toThrow(TooOldResourceVersionError);
+  });
+
+  it('freezes what it stores: a change through a shared reference throws', () => {
+    const s = new Store();
+    const stored = s.create('jobs', 'ns', 'a', { metadata: { name: 'a', labels: { x: '1' } } });
+    expect(() => {
+      (stored.metadata as { labels: Record<string, string> }).labels.x = '2';
+    }).toThrow(TypeError);
+    expect(s.peek('jobs', 'ns', 'a')).toEqual({
+      metadata: { name: 'a', labels: { x: '1' }, resourceVersion: '1001' },
+    });
+  });
+
   it('keeps each resource in key order across creates and deletes, per namespace too', () => {
     const s = new Store();
     for (const [ns, name] of [

@@ -34,7 +34,10 @@ export class Store {
   /** Keys by resource, and their sorted order until the next create or delete of that resource. */
   private readonly keysOf = new Map<string, Set<string>>();
   private readonly sorted = new Map<string, string[]>();
-  private readonly history: StoreEvent[] = [];
+  // The last HISTORY_LIMIT events are history[head..]; the array is cut once the dropped part
+  // is as long as the limit, so a write does not move ten thousand entries.
+  private history: StoreEvent[] = [];
+  private head = 0;
   private readonly listeners = new Set<Listener>();
 
   constructor(startRevision = 1000) {
@@ -51,7 +54,7 @@ export class Store {
 
   /** The oldest revision a watch may start from. */
   get oldestRevision(): number {
-    return this.history.length ? this.history[0].rv - 1 : this.rv;
+    return this.history.length > this.head ? this.history[this.head].rv - 1 : this.rv;
   }
 
   get(resource: string, namespace: string, name: string): Json | undefined {
@@ -135,7 +138,10 @@ export class Store {
 
   private emit(event: StoreEvent): void {
     this.history.push(event);
-    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    if (this.history.length - this.head > HISTORY_LIMIT && ++this.head >= HISTORY_LIMIT) {
+      this.history = this.history.slice(this.head);
+      this.head = 0;
+    }
     for (const l of [...this.listeners]) l(event);
   }
 
@@ -146,7 +152,8 @@ export class Store {
   watch(fromRevision: number, listener: Listener): () => void {
     if (fromRevision < this.oldestRevision)
       throw new TooOldResourceVersionError(fromRevision, this.oldestRevision);
-    for (const e of this.history) if (e.rv > fromRevision) listener(e);
+    for (let i = this.head; i < this.history.length; i++)
+      if (this.history[i].rv > fromRevision) listener(this.history[i]);
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
