@@ -184,6 +184,7 @@ async function main(): Promise<void> {
     '',
     `Gateway memory: RSS ${mib(gatewayBoot.rss)} at boot, ${mib(start.rss)} after the first warm-up (start), ${mib(gatewayEnd.rss)} at the end; ` +
       `live heap after a full GC ${mib(gatewayBoot.heapUsed)}, ${mib(start.heapUsed)}, ${mib(gatewayEnd.heapUsed)}; ` +
+      `V8 heap held ${mib(gatewayBoot.heapTotal)}, ${mib(start.heapTotal)}, ${mib(gatewayEnd.heapTotal)}; ` +
       `external (Buffers...) ${mib(gatewayBoot.external)}, ${mib(start.external)}, ${mib(gatewayEnd.external)}` +
       (gatewayEnd.gcRan ? '.' : ' (no --expose-gc: heap not collected first).'),
   );

@@ -40,6 +40,7 @@ function install(send: (m: ProbeReply) => void): void {
           id: m.id,
           rss: mem.rss,
           heapUsed: mem.heapUsed,
+          heapTotal: mem.heapTotal,
           external: mem.external,
           gcRan: Boolean(gc),
           accepted,

@@ -14,6 +14,8 @@ export type ProbeReply =
 export interface ProbeStats {
   rss: number;
   heapUsed: number;
+  /** What V8 holds for its heap, used or not: RSS that is not live objects shows here. */
+  heapTotal: number;
   /** Memory outside the JS heap held by JS objects (Buffers among it), after the same GC. */
   external: number;
   gcRan: boolean;
