@@ -118,7 +118,7 @@ export async function createApp(
     app.enableCors({
       origin: auth.corsOrigins,
       methods: ['GET', 'HEAD', 'POST', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id', 'Last-Event-ID'],
       exposedHeaders: ['Warning', 'Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
       maxAge: 600,
     });

@@ -384,6 +384,14 @@ describe('summarizeJob', () => {
     expect(summarizeJob(CASES[8].job, [], [], NOW)).toMatchObject({ startTime: null, durationSeconds: null });
   });
 
+  it('counts the finished pods the controller has not counted yet', () => {
+    const j = job(
+      {},
+      { failed: 1, succeeded: 0, uncountedTerminatedPods: { failed: ['u1', 'u2'], succeeded: ['u3'] } },
+    );
+    expect(summarizeJob(j, [], [], NOW).counts).toMatchObject({ failed: 3, succeeded: 1 });
+  });
+
   it('leaves completions null for a work-queue Job', () => {
     const j = job({ completions: undefined, parallelism: 3 }, {});
     expect(summarizeJob(j, [], [], NOW).counts).toMatchObject({ completions: null, parallelism: 3 });

@@ -102,6 +102,10 @@ export function readJob(job: unknown): JobView {
   const meta = obj(j.metadata);
   const spec = obj(j.spec);
   const status = obj(j.status);
+  // Pods the controller saw finish but has not added to the counts yet (it does so in a later
+  // status write); a console counts them now, so a Failed Job never shows "0 failed".
+  const uncounted = obj(status.uncountedTerminatedPods);
+  const pending = (key: string): number => (Array.isArray(uncounted[key]) ? uncounted[key].length : 0);
   return {
     name: str(meta.name),
     namespace: str(meta.namespace),
@@ -112,8 +116,8 @@ export function readJob(job: unknown): JobView {
     conditions: conditions(status.conditions),
     active: int(status.active) ?? 0,
     ready: int(status.ready) ?? 0,
-    succeeded: int(status.succeeded) ?? 0,
-    failed: int(status.failed) ?? 0,
+    succeeded: (int(status.succeeded) ?? 0) + pending('succeeded'),
+    failed: (int(status.failed) ?? 0) + pending('failed'),
     terminating: int(status.terminating) ?? 0,
     startTime: opt(status.startTime),
     completionTime: opt(status.completionTime),
