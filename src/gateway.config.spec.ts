@@ -52,7 +52,15 @@ function problems(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('gives the defaults for an empty environment: the fake, and a dev admin', () => {
     const c = loadConfig({});
-    expect(c.app).toEqual({ port: 3000, host: '0.0.0.0', logLevel: 'info', bodyLimitBytes: 3145728 });
+    expect(c.app).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      logLevel: 'info',
+      logFormat: 'auto',
+      // Colour only on a terminal without NO_COLOR: whatever runs this test decides.
+      logColour: expect.any(Boolean),
+      bodyLimitBytes: 3145728,
+    });
     expect(c.k8s).toMatchObject({
       backend: 'fake',
       timeoutMs: 10000,
