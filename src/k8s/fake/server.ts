@@ -20,7 +20,9 @@ import { allStrategies, GROUPS } from './registry/resources';
 import { groupVersion } from './registry/strategy';
 import { startGarbageCollector } from './controllers/garbage-collector';
 import { startNamespaceController } from './controllers/namespace';
+import { startEventTtl } from './controllers/event-ttl';
 import { SharedInformers } from './controllers/informer';
+import { SimTime } from './controllers/sim-time';
 import { startControllers } from './controllers/start';
 import { resolve } from './routing';
 import { serveOpenApiV3 } from './openapi-v3';
@@ -157,6 +159,7 @@ export class FakeApiServerApp {
       })),
     );
     const namespaces = startNamespaceController(this.client, namespaced);
+    const eventTtl = startEventTtl(this.client, informers, new SimTime(opts.timeScale));
     const workloads = opts.workloads
       ? startControllers(this.client, informers, {
           timeScale: opts.timeScale,
@@ -170,7 +173,7 @@ export class FakeApiServerApp {
       stop: async () => {
         await started;
         informers.stop();
-        await Promise.all([gc.stop(), namespaces.stop(), workloads?.stop()]);
+        await Promise.all([gc.stop(), namespaces.stop(), eventTtl.stop(), workloads?.stop()]);
       },
     };
   }
