@@ -66,6 +66,8 @@ export interface FakeApiServer {
   close: () => Promise<void>;
 }
 
+const COMPACTION_INTERVAL_MS = 5 * 60 * 1000;
+
 const IMMORTAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 const notFoundStatus = (): StatusError =>
@@ -159,7 +161,15 @@ export class FakeApiServerApp {
       })),
     );
     const namespaces = startNamespaceController(this.client, namespaced);
-    const eventTtl = startEventTtl(this.client, informers, new SimTime(opts.timeScale));
+    const time = new SimTime(opts.timeScale);
+    const eventTtl = startEventTtl(this.client, informers, time);
+    // kube-apiserver compacts etcd every five minutes to the revision of the previous round.
+    let compactTo = this.store.currentRevision;
+    const compactor = setInterval(() => {
+      this.store.compact(compactTo);
+      compactTo = this.store.currentRevision;
+    }, time.real(COMPACTION_INTERVAL_MS));
+    compactor.unref();
     const workloads = opts.workloads
       ? startControllers(this.client, informers, {
           timeScale: opts.timeScale,
@@ -172,6 +182,7 @@ export class FakeApiServerApp {
     return {
       stop: async () => {
         await started;
+        clearInterval(compactor);
         informers.stop();
         await Promise.all([gc.stop(), namespaces.stop(), eventTtl.stop(), workloads?.stop()]);
       },

@@ -50,6 +50,20 @@ describe('Store', () => {
     expect(() => s.watch(15_003, () => undefined)).toThrow(TooOldResourceVersionError);
   });
 
+  it('compacts: history up to a revision goes, watches from before it are refused', () => {
+    const s = new Store(0);
+    for (const n of ['a', 'b', 'c', 'd']) s.create('jobs', 'ns', n, obj(n));
+    s.compact(2);
+    expect(s.oldestRevision).toBe(2);
+    const seen: number[] = [];
+    s.watch(2, (e) => seen.push(e.rv))();
+    expect(seen).toEqual([3, 4]);
+    expect(() => s.watch(1, () => undefined)).toThrow(TooOldResourceVersionError);
+    s.compact(4);
+    expect(s.oldestRevision).toBe(4);
+    expect(s.list('jobs')).toHaveLength(4);
+  });
+
   it('freezes what it stores: a change through a shared reference throws', () => {
     const s = new Store();
     const stored = s.create('jobs', 'ns', 'a', { metadata: { name: 'a', labels: { x: '1' } } });

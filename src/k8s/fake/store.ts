@@ -146,6 +146,17 @@ export class Store {
   }
 
   /**
+   * etcd's compaction: history at or before `revision` is dropped, so watches from there get
+   * 410 Gone and the objects only those events held are freed.
+   */
+  compact(revision: number): void {
+    let i = this.head;
+    while (i < this.history.length && this.history[i].rv <= revision) i++;
+    this.history = this.history.slice(i);
+    this.head = 0;
+  }
+
+  /**
    * Replays the events after `fromRevision`, then delivers new ones, until the returned
    * function is called. Throws when the history no longer reaches back that far.
    */
