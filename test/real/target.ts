@@ -9,7 +9,8 @@ import { RealClusterInfo } from '../real-cluster/launcher';
 // One file per test run (the global setup names it for its workers), so two runs on one machine
 // never read each other's control plane.
 export const INFO_FILE =
-  process.env.REAL_CLUSTER_INFO ?? resolve(__dirname, `../../.cache/real-cluster/current-${process.pid}.json`);
+  process.env.REAL_CLUSTER_INFO ??
+  resolve(__dirname, `../../.cache/real-cluster/current-${process.pid}.json`);
 
 export interface Reply {
   status: number;
