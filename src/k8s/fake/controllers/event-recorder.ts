@@ -22,7 +22,6 @@ const CACHE_LIMIT = 4096;
 
 export class EventRecorder {
   private readonly written = new Map<string, Written>();
-  private lastNanos = 0n;
   // Writes go one after another, so a repeated event finds the one written before it.
   private chain: Promise<void> = Promise.resolve();
 
@@ -75,7 +74,7 @@ export class EventRecorder {
         this.written.delete(key);
       }
     }
-    const name = `${m.name}.${this.nanos(now).toString(16)}`;
+    const name = `${m.name}.${unixNanos().toString(16)}`;
     await this.client.create(EVENTS, namespace, {
       kind: 'Event',
       apiVersion: 'v1',
@@ -95,14 +94,17 @@ export class EventRecorder {
     if (this.written.size >= CACHE_LIMIT) this.written.delete(this.written.keys().next().value as string);
     this.written.set(key, { name, namespace, count: 1 });
   }
+}
 
-  /** Unix nanoseconds, strictly increasing so two events in one millisecond get distinct names. */
-  private nanos(ms: number): bigint {
-    let n = BigInt(ms) * 1000000n + BigInt(Math.floor(Math.random() * 1000000));
-    if (n <= this.lastNanos) n = this.lastNanos + 1n;
-    this.lastNanos = n;
-    return n;
-  }
+// Unix nanoseconds from one monotonic clock for every recorder, as client-go names events from
+// time.Now(): an event made after another always gets the larger name, even in one millisecond.
+const EPOCH_NANOS = BigInt(Date.now()) * 1000000n - process.hrtime.bigint();
+let lastNanos = 0n;
+function unixNanos(): bigint {
+  let n = EPOCH_NANOS + process.hrtime.bigint();
+  if (n <= lastNanos) n = lastNanos + 1n;
+  lastNanos = n;
+  return n;
 }
 
 /** MicroTime: RFC 3339 with microseconds, as eventTime is written. */
@@ -120,7 +122,7 @@ export async function recordEventV1(
 ): Promise<void> {
   const m = metaOf(regarding);
   const now = Date.now();
-  const nanos = BigInt(now) * 1000000n + BigInt(Math.floor(Math.random() * 1000000));
+  const nanos = unixNanos();
   const namespace = m.namespace || 'default';
   await client.create(EVENTS_V1, namespace, {
     kind: 'Event',
