@@ -1,4 +1,4 @@
-// The whole configuration, read once from an environment map: main.ts passes process.env,
+// The whole configuration, read once from an environment map: main.ts passes its own,
 // tests pass their own maps. Every module's reader adds to one list of problems, so a bad
 // start names everything that is wrong together, before anything is built or listens.
 import { readAuthConfig, AuthConfig } from './auth/auth.config';

@@ -83,7 +83,7 @@ function loadClusterConfig(
       mergeFiles(kc, [defaultFile]);
       source = defaultFile;
     } else if (given(env, 'KUBERNETES_SERVICE_HOST')) {
-      // client-node reads the service host and port from process.env itself.
+      // client-node reads the service host and port from the environment itself.
       kc.loadFromCluster();
       source = 'in-cluster service account';
     } else {

@@ -1,5 +1,5 @@
 // Hands the configuration loaded in main.ts (or by a test) to every module. Each section's
-// class is its DI token, so a provider asks for `K8sConfig` and nobody reads process.env.
+// class is its DI token, so a provider asks for `K8sConfig` and none reads the environment.
 import { DynamicModule, Global, Module, ValueProvider } from '@nestjs/common';
 
 @Global()

@@ -2,19 +2,19 @@
 // It runs as a small cluster: Jobs get pods on one node that run and finish.
 import { startFakeApiServer } from './server';
 
-function flag(name: string, fallback: string): string {
-  const args = process.argv.slice(2);
+function flag(args: string[], name: string, fallback: string): string {
   const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   if (i < 0) return fallback;
   const a = args[i];
   return a.includes('=') ? a.slice(a.indexOf('=') + 1) : (args[i + 1] ?? fallback);
 }
 
-async function main(): Promise<void> {
-  const port = Number(flag('port', '8080'));
-  const host = flag('host', '127.0.0.1');
+/** The process's arguments and environment are read here, at its entry, and nowhere else. */
+async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const port = Number(flag(args, 'port', '8080'));
+  const host = flag(args, 'host', '127.0.0.1');
   // The flag wins over the environment; both default to real time.
-  const scaleText = flag('time-scale', process.env.FAKE_TIME_SCALE ?? '1');
+  const scaleText = flag(args, 'time-scale', env.FAKE_TIME_SCALE ?? '1');
   const timeScale = Number(scaleText);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0-65535, got ${port}`);
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-main().catch((e: unknown) => {
+main(process.argv.slice(2), process.env).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });
