@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { SEED_JOB_YAML } from '../../src/job/job.examples';
-import { writeAuthFiles } from '../support/auth-files';
+import { EDITORS_AND_VIEWERS_RBAC, writeAuthFiles } from '../support/auth-files';
 import { Gateway, startGateway } from '../support/gateway';
 
 const TOKENS = {
@@ -12,28 +12,7 @@ const TOKENS = {
 };
 const AUTH = writeAuthFiles(
   [`${TOKENS.alice},alice,uid-alice,"editors"`, `${TOKENS.vera},vera,uid-vera,"viewers"`].join('\n'),
-  `apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: job-editor}
-rules: [{apiGroups: [batch], resources: [jobs], verbs: [get, create, delete]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: job-viewer}
-rules: [{apiGroups: [batch], resources: [jobs], verbs: [get]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: editors}
-subjects: [{kind: Group, name: editors}]
-roleRef: {kind: ClusterRole, name: job-editor, apiGroup: rbac.authorization.k8s.io}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: viewers}
-subjects: [{kind: Group, name: viewers}]
-roleRef: {kind: ClusterRole, name: job-viewer, apiGroup: rbac.authorization.k8s.io}
-`,
+  EDITORS_AND_VIEWERS_RBAC,
 );
 const NS = '/api/v1/_raw/job/namespace/default';
 const as = (who: keyof typeof TOKENS) => ({ Authorization: `Bearer ${TOKENS[who]}` });

@@ -10,7 +10,7 @@ import request, { Response } from 'supertest';
 import { RateLimiter } from '../../src/auth/rate-limit/rate-limiter';
 import { SEED_JOB_YAML } from '../../src/job/job.examples';
 import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
-import { writeAuthFiles } from '../support/auth-files';
+import { EDITORS_AND_VIEWERS_RBAC, writeAuthFiles } from '../support/auth-files';
 import { Gateway, startGateway, upstreamJobs } from '../support/gateway';
 import { freePort, RedisServer, startRedisServer } from '../support/redis-server';
 import { kubeconfigFor, sendStatus } from '../support/stub-apiserver';
@@ -19,31 +19,9 @@ import { until } from '../support/wait';
 jest.setTimeout(60_000);
 
 const TOKENS = { alice: 'alice-3c1f9a7e5b2d4c6e8a0b', bob: 'bob-8e2a4c6f1b3d5e7a9c0d' };
-const RBAC = `apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: job-editor}
-rules: [{apiGroups: [batch], resources: [jobs], verbs: [get, create, delete]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: job-viewer}
-rules: [{apiGroups: [batch], resources: [jobs], verbs: [get]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: editors}
-subjects: [{kind: User, name: alice}]
-roleRef: {kind: ClusterRole, name: job-editor, apiGroup: rbac.authorization.k8s.io}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: viewers}
-subjects: [{kind: User, name: bob}]
-roleRef: {kind: ClusterRole, name: job-viewer, apiGroup: rbac.authorization.k8s.io}
-`;
 const AUTH = writeAuthFiles(
   [`${TOKENS.alice},alice,uid-alice,"editors"`, `${TOKENS.bob},bob,uid-bob,"viewers"`].join('\n'),
-  RBAC,
+  EDITORS_AND_VIEWERS_RBAC,
 );
 const JOBS = '/api/v1/_raw/job/namespace/default';
 const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
