@@ -173,73 +173,56 @@ export class KubeConnection {
     return this.applied;
   }
 
-  async request(
+  /** Where a request goes and what it carries; the server's address is parsed once, in use(). */
+  private target(
     req: UpstreamRequest,
-    extraHeaders: Record<string, string | string[]> = {},
-  ): Promise<UpstreamReply> {
+    opts: https.RequestOptions,
+    extraHeaders: Record<string, string | string[]>,
+  ): https.RequestOptions & { headers: Record<string, string | string[]> } {
     const base = this.base;
     if (!base) throw new Error('the upstream connection has no server yet');
-    const secure = base.protocol === 'https:';
-    const { opts, agent } = await this.credentials(secure);
-    const url = new URL(base.pathname.replace(/\/$/, '') + req.path, base);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const headers: Record<string, string | string[]> = {
-      ...(opts.headers as Record<string, string> | undefined),
-      Accept: req.accept ?? 'application/json',
-      'User-Agent': 'job-gateway',
-      ...extraHeaders,
-    };
-    if (req.body !== undefined) {
-      headers['Content-Type'] = req.contentType ?? 'application/json';
-      headers['Content-Length'] = String(Buffer.byteLength(req.body));
-    }
-    const options: https.RequestOptions = {
+    const query = Object.entries(req.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
+    const search = query.length ? `?${new URLSearchParams(query).toString()}` : '';
+    return {
       method: req.method,
-      protocol: url.protocol,
-      hostname: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port,
-      path: url.pathname + url.search,
-      headers,
-      agent,
-      auth: opts.auth,
+      protocol: base.protocol,
+      hostname: base.hostname.replace(/^\[|\]$/g, ''),
+      port: base.port,
+      path: base.pathname.replace(/\/$/, '') + req.path + search,
+      headers: {
+        ...(opts.headers as Record<string, string> | undefined),
+        Accept: req.accept ?? 'application/json',
+        'User-Agent': 'job-gateway',
+        ...extraHeaders,
+      },
     };
-    const call = new Promise<UpstreamReply>((resolve, reject) => {
-      const started = (secure ? https : http).request(options, (res) => {
-        if (!started.reusedSocket) this.sockets++;
-        // An answer is never held whole past the bound: a huge or endless one is cut off.
-        const declared = Number(res.headers['content-length']);
-        if (declared > this.maxResponseBytes) {
-          started.destroy();
+  }
+
+  /**
+   * Sends a request and hands its response to `onResponse`; the deadline runs until that
+   * settles the answer (a watch settles once its headers are in), and a transport failure
+   * rejects with its Status.
+   */
+  private send<T>(
+    options: https.RequestOptions,
+    body: string | undefined,
+    onResponse: (
+      res: http.IncomingMessage,
+      started: http.ClientRequest,
+      resolve: (v: T) => void,
+      reject: (e: unknown) => void,
+    ) => void,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const settle =
+        <A>(f: (a: A) => void) =>
+        (a: A): void => {
           clearTimeout(deadline);
-          reject(this.tooLarge());
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > this.maxResponseBytes) {
-            chunks.length = 0;
-            started.destroy();
-            clearTimeout(deadline);
-            reject(this.tooLarge());
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('end', () => {
-          clearTimeout(deadline);
-          const retryAfter = res.headers['retry-after'];
-          resolve({
-            code: res.statusCode ?? 502,
-            body: Buffer.concat(chunks, size),
-            contentType: String(res.headers['content-type'] ?? ''),
-            warnings: parseWarnings(res.headers.warning),
-            ...(retryAfter ? { retryAfter } : {}),
-          });
-        });
-        res.on('error', (e) => reject(this.transportError(e)));
-      });
+          f(a);
+        };
+      const started = (options.protocol === 'https:' ? https : http).request(options, (res) =>
+        onResponse(res, started, settle(resolve), settle(reject)),
+      );
       const deadline = setTimeout(() => {
         started.destroy(Object.assign(new Error('deadline'), { code: 'ETIMEDOUT' }));
       }, this.timeoutMs);
@@ -247,8 +230,65 @@ export class KubeConnection {
         clearTimeout(deadline);
         reject(this.transportError(e));
       });
-      started.end(req.body);
+      started.end(body);
     });
+  }
+
+  /** Reads a whole answer; one past the bound is cut off and is a 502, never held whole. */
+  private readWhole(
+    res: http.IncomingMessage,
+    started: http.ClientRequest,
+    resolve: (r: UpstreamReply) => void,
+    reject: (e: unknown) => void,
+  ): void {
+    const tooLarge = (): void => {
+      started.destroy();
+      reject(this.tooLarge());
+    };
+    if (Number(res.headers['content-length']) > this.maxResponseBytes) return tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > this.maxResponseBytes) {
+        chunks.length = 0;
+        tooLarge();
+        return;
+      }
+      chunks.push(c);
+    });
+    res.on('end', () => {
+      const retryAfter = res.headers['retry-after'];
+      resolve({
+        code: res.statusCode ?? 502,
+        body: Buffer.concat(chunks, size),
+        contentType: String(res.headers['content-type'] ?? ''),
+        warnings: parseWarnings(res.headers.warning),
+        ...(retryAfter ? { retryAfter } : {}),
+      });
+    });
+    res.on('error', (e) => reject(this.transportError(e)));
+  }
+
+  async request(
+    req: UpstreamRequest,
+    extraHeaders: Record<string, string | string[]> = {},
+  ): Promise<UpstreamReply> {
+    const secure = this.base?.protocol === 'https:';
+    const { opts, agent } = await this.credentials(secure);
+    const options = this.target(req, opts, extraHeaders);
+    if (req.body !== undefined) {
+      options.headers['Content-Type'] = req.contentType ?? 'application/json';
+      options.headers['Content-Length'] = String(Buffer.byteLength(req.body));
+    }
+    const call = this.send<UpstreamReply>(
+      { ...options, agent, auth: opts.auth },
+      req.body,
+      (res, started, resolve, reject) => {
+        if (!started.reusedSocket) this.sockets++;
+        this.readWhole(res, started, resolve, reject);
+      },
+    );
     return timed(this.observers, req, call);
   }
 
@@ -261,62 +301,23 @@ export class KubeConnection {
     req: UpstreamRequest,
     extraHeaders: Record<string, string | string[]> = {},
   ): Promise<UpstreamReply | UpstreamStream> {
-    const base = this.base;
-    if (!base) throw new Error('the upstream connection has no server yet');
-    const secure = base.protocol === 'https:';
+    const secure = this.base?.protocol === 'https:';
     const { opts } = await this.credentials(secure);
-    const url = new URL(base.pathname.replace(/\/$/, '') + req.path, base);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const options: https.RequestOptions = {
-      ...opts,
-      method: req.method,
-      protocol: url.protocol,
-      hostname: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port,
-      path: url.pathname + url.search,
-      headers: {
-        ...(opts.headers as Record<string, string> | undefined),
-        Accept: req.accept ?? 'application/json',
-        'User-Agent': 'job-gateway',
-        ...extraHeaders,
-      },
-      agent: false,
-    };
-    return new Promise((resolve, reject) => {
-      const started = (secure ? https : http).request(options, (res) => {
-        clearTimeout(deadline);
+    return this.send<UpstreamReply | UpstreamStream>(
+      { ...opts, ...this.target(req, opts, extraHeaders), agent: false },
+      undefined,
+      (res, started, resolve, reject) => {
         const code = res.statusCode ?? 502;
-        const contentType = String(res.headers['content-type'] ?? '');
-        if (code >= 200 && code < 300) {
-          resolve({ code, contentType, body: res, close: () => started.destroy() });
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > this.maxResponseBytes) started.destroy();
-          else chunks.push(c);
-        });
-        res.on('end', () =>
+        if (code >= 200 && code < 300)
           resolve({
             code,
-            body: Buffer.concat(chunks),
-            contentType,
-            warnings: parseWarnings(res.headers.warning),
-          }),
-        );
-        res.on('error', (e) => reject(this.transportError(e)));
-      });
-      const deadline = setTimeout(() => {
-        started.destroy(Object.assign(new Error('deadline'), { code: 'ETIMEDOUT' }));
-      }, this.timeoutMs);
-      started.on('error', (e) => {
-        clearTimeout(deadline);
-        reject(this.transportError(e));
-      });
-      started.end();
-    });
+            contentType: String(res.headers['content-type'] ?? ''),
+            body: res,
+            close: () => started.destroy(),
+          });
+        else this.readWhole(res, started, resolve, reject);
+      },
+    );
   }
 
   private tooLarge(): StatusError {
