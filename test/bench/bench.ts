@@ -9,7 +9,7 @@
 import { cpus, loadavg } from 'node:os';
 import { SEED_JOB_YAML } from '../../src/job/job.examples';
 import { Case, CASES, JOBS } from './cases';
-import type { LoadResult, ProbeStats } from './protocol';
+import type { LoadResult, ProbeCpu, ProbeStats } from './protocol';
 import { sseSection } from './sse';
 import { call, Child, Stack } from './stack';
 
@@ -36,6 +36,8 @@ interface Row {
   requests: number;
   upstreamConnections: number;
   unexpected: number;
+  /** CPU time per request of the path's own process (n/a for nginx), over all rounds. */
+  cpuMicros: number;
 }
 
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -60,10 +62,11 @@ async function main(): Promise<void> {
     body: SEED_JOB_YAML,
   });
   if (seeded.code !== 201) throw new Error(`creating the seed Job answered ${seeded.code}: ${seeded.text}`);
-  const [nginx, bare, fastify, gateway] = await Promise.all([
+  const [nginx, bare, fastify, nest, gateway] = await Promise.all([
     stack.nginx(fake.url),
     stack.bareProxy(fake.url),
     stack.bareFastify(fake.url),
+    stack.bareNest(fake.url),
     stack.gateway(fake.url),
   ]);
   if (!nginx) notes.push('nginx is not on PATH: its row is skipped.');
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
     ...(nginx ? [{ key: 'nginx', title: 'nginx (keep-alive upstream)', child: nginx, facade: false }] : []),
     { key: 'bare', title: 'bare Node proxy', child: bare, facade: false },
     { key: 'fastify', title: 'bare Fastify route', child: fastify, facade: true },
+    { key: 'nest', title: 'bare Nest route', child: nest, facade: true },
     { key: 'gateway', title: '**gateway**', child: gateway, facade: true },
   ].filter((p) => !wantPaths || wantPaths.includes(p.key));
   const loader = stack.loader();
@@ -97,7 +101,10 @@ async function main(): Promise<void> {
 
   const gatewayBoot = await stack.probe(gateway, { probe: 'stats' });
   let gatewayStart: ProbeStats | undefined;
-  const runs = new Map<string, { r: LoadResult; conns: number }[]>();
+  const runs = new Map<string, { r: LoadResult; conns: number; cpu: number }[]>();
+  // nginx answers no probe: its CPU is not measured.
+  const cpuOf = async (p: Path): Promise<number> =>
+    p.key === 'nginx' ? NaN : (await stack.probe<ProbeCpu>(p.child, { probe: 'cpu' })).cpuMicros;
   for (let round = 1; round <= ROUNDS; round++)
     for (const c of cases)
       for (const p of paths) {
@@ -108,11 +115,13 @@ async function main(): Promise<void> {
         await stack.load(loader, { ...req, seconds: WARMUP, connections: CONNECTIONS });
         if (p.key === 'gateway') gatewayStart ??= await stack.probe(gateway, { probe: 'stats' });
         const before = await stack.probe(fake, { probe: 'stats' });
+        const cpuBefore = await cpuOf(p);
         const r = await stack.load(loader, { ...req, seconds: SECONDS, connections: CONNECTIONS });
+        const cpu = (await cpuOf(p)) - cpuBefore;
         const after = await stack.probe(fake, { probe: 'stats' });
         process.stderr.write(`  ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms\n`);
         const key = `${c.key}/${p.key}`;
-        runs.set(key, [...(runs.get(key) ?? []), { r, conns: after.accepted - before.accepted }]);
+        runs.set(key, [...(runs.get(key) ?? []), { r, conns: after.accepted - before.accepted, cpu }]);
       }
   const rows: Row[] = [];
   for (const c of cases)
@@ -130,6 +139,7 @@ async function main(): Promise<void> {
           (n, x) => n + x.r.requests - (x.r.codes[String(expected)] ?? 0) + x.r.errors,
           0,
         ),
+        cpuMicros: all.reduce((n, x) => n + x.cpu, 0) / all.reduce((n, x) => n + x.r.requests, 0),
       });
     }
   const gatewayEnd = await stack.probe(gateway, { probe: 'stats' });
@@ -147,10 +157,10 @@ async function main(): Promise<void> {
       `Gateway: K8S_BACKEND=cluster against the fake, token-file auth + RBAC, LOG_LEVEL=${process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'info'} to a file.` +
       (nginx ? ` nginx: ${process.env.BENCH_NGINX_WORKERS ?? '1'} worker.` : ''),
     '',
-    '| case | path | req/s | p50 ms | p99 ms | answers | unexpected | upstream conns opened | per 1k req |',
-    '|---|---|---:|---:|---:|---|---:|---:|---:|',
+    '| case | path | req/s | p50 ms | p99 ms | CPU µs/req | answers | unexpected | upstream conns opened | per 1k req |',
+    '|---|---|---:|---:|---:|---:|---|---:|---:|---:|',
   );
-  for (const { c, p, r, requests, upstreamConnections, unexpected } of rows) {
+  for (const { c, p, r, requests, upstreamConnections, unexpected, cpuMicros } of rows) {
     const codes = Object.entries(r.codes)
       .map(([code, n]) => `${n} × ${code}`)
       .join(', ');
@@ -160,23 +170,31 @@ async function main(): Promise<void> {
         ? `(${upstreamConnections} clients) | –`
         : `${upstreamConnections} | ${fmt((1000 * upstreamConnections) / requests, 2)}`;
     out.push(
-      `| ${c.title} | ${p.title} | ${kilo(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${codes || 'none'} | ${unexpected} | ${conns} |`,
+      `| ${c.title} | ${p.title} | ${kilo(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(cpuMicros)} | ${codes || 'none'} | ${unexpected} | ${conns} |`,
     );
   }
+
+  out.push(
+    '',
+    "CPU µs/req: the user + system time of the path's own process per answer (the fake's, direct), the cost that decides the rate when the machine is busy.",
+  );
 
   const row = (caseKey: string, pathKey: string): Row | undefined =>
     rows.find((x) => x.c.key === caseKey && x.p.key === pathKey);
   out.push(
     '',
-    '| case | gateway / bare proxy | gateway / direct | gateway / bare Fastify | bare Fastify / bare proxy |',
-    '|---|---:|---:|---:|---:|',
+    '| case | gateway / bare proxy | gateway / direct | gateway / bare Fastify | gateway / bare Nest | bare Fastify / bare proxy | bare Nest / bare Fastify |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   );
   for (const c of cases) {
     const g = row(c.key, 'gateway')?.r.rps ?? NaN;
     const b = row(c.key, 'bare')?.r.rps ?? NaN;
     const d = row(c.key, 'direct')?.r.rps ?? NaN;
     const f = row(c.key, 'fastify')?.r.rps ?? NaN;
-    out.push(`| ${c.title} | ${pct(g, b)} | ${pct(g, d)} | ${pct(g, f)} | ${pct(f, b)} |`);
+    const n = row(c.key, 'nest')?.r.rps ?? NaN;
+    out.push(
+      `| ${c.title} | ${pct(g, b)} | ${pct(g, d)} | ${pct(g, f)} | ${pct(g, n)} | ${pct(f, b)} | ${pct(n, f)} |`,
+    );
   }
 
   const start = gatewayStart ?? gatewayBoot;

@@ -46,6 +46,10 @@ function install(send: (m: ProbeReply) => void): void {
           accepted,
         };
       }
+      case 'cpu': {
+        const { user, system } = process.cpuUsage();
+        return { id: m.id, cpuMicros: user + system };
+      }
       case 'profile-start':
         session = new Session();
         session.connect();

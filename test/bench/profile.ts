@@ -3,7 +3,7 @@
 // boot is left out), summarised by function and by group (Nest pipeline, validation, rate
 // limit, headers, auth, upstream request, JSON, logging...).
 //   npx ts-node --transpile-only test/bench/profile.ts
-//   BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (2), BENCH_PROFILE_TARGET=gateway|fastify|bare|fake,
+//   BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (2), BENCH_PROFILE_TARGET=gateway|nest|fastify|bare|fake,
 //   BENCH_PROFILE_CASE (a key of cases.ts: get-json, post-yaml...), BENCH_PROFILE_INTERVAL_US (200).
 //   The .cpuprofile is kept and opens in Chrome DevTools.
 import { copyFileSync, readFileSync } from 'node:fs';
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const targets: Record<string, () => Promise<[Child, string]>> = {
     gateway: async () => [await stack.gateway(fake.url), c.facade],
     fastify: async () => [await stack.bareFastify(fake.url), c.facade],
+    nest: async () => [await stack.bareNest(fake.url), c.facade],
     bare: async () => [await stack.bareProxy(fake.url), c.apiserver],
     fake: () => Promise.resolve([fake, c.apiserver]),
   };

@@ -2,12 +2,14 @@
 
 export type ProbeRequest =
   | { id: number; probe: 'stats' }
+  | { id: number; probe: 'cpu' }
   | { id: number; probe: 'profile-start'; intervalMicros: number }
   | { id: number; probe: 'profile-stop'; file: string };
 
 export type ProbeReply =
   | ({ id: number } & ProbeStats)
   | { id: number; file: string }
+  | ({ id: number } & ProbeCpu)
   | { id: number }
   | { id: number; error: string };
 
@@ -20,6 +22,11 @@ export interface ProbeStats {
   external: number;
   gcRan: boolean;
   accepted: number;
+}
+
+/** CPU time the process has used so far (user + system), in microseconds; no GC first. */
+export interface ProbeCpu {
+  cpuMicros: number;
 }
 
 /** One autocannon run: what to send, to where, for how long. */

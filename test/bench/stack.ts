@@ -160,6 +160,13 @@ export class Stack {
     return this.ready(c, '/api/v1/_raw/job/namespace/default/name/x', (code) => code === 404);
   }
 
+  async bareNest(upstream: string): Promise<Child> {
+    const port = await freePort();
+    const env = { UPSTREAM: upstream, BENCH_TOKEN: this.token, PORT: String(port) };
+    const c = this.node('bare Nest', 'test/bench/bare-nest.ts', [], env, `http://127.0.0.1:${port}`);
+    return this.ready(c, '/api/v1/_raw/job/namespace/default/name/x', (code) => code === 404);
+  }
+
   /**
    * The gateway as deployed in front of a cluster: K8S_BACKEND=cluster with a kubeconfig that
    * points at the fake, token-file authentication and RBAC. It is started from src/main.ts

@@ -1,0 +1,110 @@
+// The framework's ceiling with Nest on top: bare-fastify.ts's GET and POST as a Nest controller
+// on the Fastify adapter, the bearer check as a guard, nothing else (no pipes, interceptors,
+// logging). What the gateway does above this is its own cost; what this does above the bare
+// Fastify route is Nest's.
+//   UPSTREAM=http://127.0.0.1:8080 BENCH_TOKEN=secret PORT=8083 ts-node test/bench/bare-nest.ts
+import 'reflect-metadata';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import {
+  CanActivate,
+  Controller,
+  ExecutionContext,
+  Get,
+  Injectable,
+  Module,
+  Param,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+  UseGuards,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+const upstream = new URL(process.env.UPSTREAM ?? 'http://127.0.0.1:8080');
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+const expected = digest(`Bearer ${process.env.BENCH_TOKEN ?? ''}`);
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const jobs = (ns: string): string => `/apis/batch/v1/namespaces/${encodeURIComponent(ns)}/jobs`;
+const query = (url: string): string => (url.includes('?') ? url.slice(url.indexOf('?')) : '');
+
+function forward(
+  method: string,
+  path: string,
+  headers: http.OutgoingHttpHeaders,
+  body?: Buffer,
+): Promise<{ code: number; type: string; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const out = http.request(
+      { agent, hostname: upstream.hostname, port: upstream.port, method, path, headers },
+      (up) => {
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () =>
+          resolve({
+            code: up.statusCode ?? 502,
+            type: up.headers['content-type'] ?? 'application/json',
+            body: Buffer.concat(chunks),
+          }),
+        );
+      },
+    );
+    out.on('error', reject);
+    out.end(body);
+  });
+}
+
+@Injectable()
+class BearerGuard implements CanActivate {
+  canActivate(ctx: ExecutionContext): boolean {
+    const req = ctx.switchToHttp().getRequest<FastifyRequest>();
+    if (timingSafeEqual(digest(req.headers.authorization ?? ''), expected)) return true;
+    throw new UnauthorizedException();
+  }
+}
+
+@Controller('api/v1/_raw/job/namespace/:namespace')
+@UseGuards(BearerGuard)
+class JobsController {
+  @Get('name/:name')
+  async get(
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
+    const path = `${jobs(ns)}/${encodeURIComponent(name)}`;
+    const r = await forward('GET', path, { accept: req.headers.accept ?? 'application/json' });
+    void res.code(r.code).type(r.type).send(r.body);
+  }
+
+  @Post()
+  async create(@Param('namespace') ns: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+    const body = req.body as Buffer;
+    const headers = { 'content-type': req.headers['content-type'], 'content-length': body.length };
+    const r = await forward('POST', jobs(ns) + query(req.url), headers, body);
+    void res.code(r.code).type(r.type).send(r.body);
+  }
+}
+
+@Module({ controllers: [JobsController], providers: [BearerGuard] })
+class BenchModule {}
+
+async function main(): Promise<void> {
+  const app = await NestFactory.create<NestFastifyApplication>(BenchModule, new FastifyAdapter(), {
+    logger: false,
+    bodyParser: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  const url = await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
+  process.stdout.write(`bare Nest route on ${url} -> ${upstream.href}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${String(e)}\n`);
+  process.exit(1);
+});
