@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyRequest, LogController } from 'fastify';
+import type { Logger } from 'pino';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { RequestWithCaller } from './auth/auth.decorators';
@@ -24,6 +25,15 @@ import { Upstream } from './k8s/upstream';
 export interface AppOptions {
   /** Where every log line goes, as JSON lines (tests capture them); stdout by default. */
   logStream?: Writable;
+}
+
+// Each application's logger, for flushLogs.
+const loggers = new WeakMap<object, Logger>();
+
+/** Writes out the log lines still waiting, so that what is printed next comes after them. */
+export function flushLogs(app: NestFastifyApplication): Promise<void> {
+  const logger = loggers.get(app);
+  return new Promise((resolve) => (logger ? logger.flush(() => resolve()) : resolve()));
 }
 
 /** Who the auth guard found the caller to be, for the request and audit lines. */
@@ -66,6 +76,7 @@ export async function createApp(
     abortOnError: false,
     logger: new PinoNestLogger(logger),
   });
+  loggers.set(app, logger);
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies stay text: YAML and JSON are parsed by the service, which keeps line numbers.
   fastify.addContentTypeParser(
