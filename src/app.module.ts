@@ -6,7 +6,7 @@ import { ConfigModule } from './common/config/config.module';
 import { HttpModule } from './common/http/http.module';
 import { HealthModule } from './health/health.module';
 import { StatusExceptionFilter } from './common/status/status-exception.filter';
-import { createValidationPipe } from './common/validation/validation.pipe';
+import { ParamsPipe } from './common/validation/params.pipe';
 import { AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './gateway.config';
 import { JobModule } from './job/job.module';
@@ -18,7 +18,7 @@ import { MetricsModule } from './metrics/metrics.module';
   imports: [HttpModule, MetricsModule, AuthModule, HealthModule, JobModule],
   providers: [
     { provide: APP_FILTER, useClass: StatusExceptionFilter },
-    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_PIPE, useClass: ParamsPipe },
   ],
 })
 export class AppModule {

@@ -5,7 +5,7 @@ import { FieldValidation } from '../../k8s/job.repository';
 const FIELD_VALIDATIONS: FieldValidation[] = ['Strict', 'Warn', 'Ignore'];
 
 export const DryRunCheck = (): PropertyDecorator =>
-  Check('dryRun', (v) => (isAbsent(v) || v === 'All' ? undefined : notSupported(v, ['All'])));
+  Check((v) => (isAbsent(v) || v === 'All' ? undefined : notSupported(v, ['All'])));
 
 export class CreateJobQueryDto {
   @ApiPropertyOptional({ enum: ['All'], description: 'Validate and default the Job upstream, store nothing' })
@@ -17,7 +17,7 @@ export class CreateJobQueryDto {
     default: 'Strict',
     description: 'What the apiserver does with unknown or duplicate fields',
   })
-  @Check('fieldValidation', (v) =>
+  @Check((v) =>
     isAbsent(v) || FIELD_VALIDATIONS.includes(v as FieldValidation)
       ? undefined
       : notSupported(v, FIELD_VALIDATIONS),
@@ -25,7 +25,7 @@ export class CreateJobQueryDto {
   fieldValidation?: FieldValidation;
 
   @ApiPropertyOptional({ description: 'Field manager recorded in managedFields', maxLength: 128 })
-  @Check('fieldManager', (v) => {
+  @Check((v) => {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'string' || !/^[\x20-\x7e]{1,128}$/.test(v))
       return {

@@ -1,6 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { Check, isAbsent, notSupported, wrongType, invalid } from '../../common/validation/k8s-check';
+import { Check, isAbsent, notSupported, wrongType, invalid, From } from '../../common/validation/k8s-check';
 import { PropagationPolicy } from '../../k8s/job.repository';
 import { toInt } from '../../common/validation/query-values';
 import { DryRunCheck } from './create-job.query.dto';
@@ -14,14 +13,14 @@ export class DeleteJobQueryDto {
     description:
       'Background (default here) deletes the pods too; Orphan leaves them running; Foreground deletes them first',
   })
-  @Check('propagationPolicy', (v) =>
+  @Check((v) =>
     isAbsent(v) || POLICIES.includes(v as PropagationPolicy) ? undefined : notSupported(v, POLICIES),
   )
   propagationPolicy?: PropagationPolicy;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Grace period for the pods, in seconds' })
-  @Transform(toInt)
-  @Check('gracePeriodSeconds', (v) => {
+  @From(toInt)
+  @Check((v) => {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) return wrongType(v, 'a whole number of seconds');
     return v < 0 ? invalid(v, 'must be greater than or equal to 0') : undefined;

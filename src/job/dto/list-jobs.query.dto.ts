@@ -1,6 +1,4 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ValidationArguments } from 'class-validator';
 import {
   Check,
   CheckFailure,
@@ -8,6 +6,7 @@ import {
   isAbsent,
   notSupported,
   wrongType,
+  From,
 } from '../../common/validation/k8s-check';
 import { parseJobFieldSelector, parseLabelSelector, SelectorError } from '../watch/job-selector';
 import { toBool, toInt } from '../../common/validation/query-values';
@@ -34,7 +33,7 @@ const selectorCheck =
     }
   };
 
-const other = (args: ValidationArguments): ListJobsQueryDto => args.object;
+const other = (o: Record<string, unknown>): ListJobsQueryDto => o as ListJobsQueryDto;
 const RV_MATCHES = ['Exact', 'NotOlderThan'];
 
 /** The list and watch options of the apiserver (ListOptions), checked with its rules. */
@@ -44,19 +43,19 @@ export class ListJobsQueryDto {
     description:
       "Stream changes instead of listing (verb `watch`). With `Accept: text/event-stream`: Server-Sent Events; otherwise the apiserver's JSON-lines watch",
   })
-  @Transform(toBool)
-  @Check('watch', boolCheck)
+  @From(toBool)
+  @Check(boolCheck)
   watch?: boolean;
 
   @ApiPropertyOptional({ description: 'Label selector, as kubectl -l', example: 'app=batch,tier in (a,b)' })
-  @Check('labelSelector', selectorCheck(parseLabelSelector))
+  @Check(selectorCheck(parseLabelSelector))
   labelSelector?: string;
 
   @ApiPropertyOptional({
     description: 'Field selector on metadata.name, metadata.namespace or status.successful',
     example: 'status.successful=1',
   })
-  @Check('fieldSelector', selectorCheck(parseJobFieldSelector))
+  @Check(selectorCheck(parseJobFieldSelector))
   fieldSelector?: string;
 
   @ApiPropertyOptional({
@@ -64,9 +63,9 @@ export class ListJobsQueryDto {
     minimum: 1,
     description: 'At most this many Jobs; the rest via `continue`',
   })
-  @Transform(toInt)
+  @From(toInt)
   // Like the apiserver, a watch ignores limit and continue.
-  @Check('limit', (v) => {
+  @Check((v) => {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) return wrongType(v, 'a whole number');
     return v < 0 ? invalid(v, 'must be greater than or equal to 0') : undefined;
@@ -74,10 +73,10 @@ export class ListJobsQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The `metadata.continue` token of the previous page' })
-  @Check('continue', (v, args) => {
+  @Check((v, object) => {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'string') return wrongType(v, 'a string');
-    const o = other(args);
+    const o = other(object);
     if (o.watch) return undefined;
     // The apiserver: "specifying resource version is not allowed when using continue".
     if (v && o.resourceVersion)
@@ -91,7 +90,7 @@ export class ListJobsQueryDto {
       'List: how fresh (with resourceVersionMatch). Watch: start after this version (as Last-Event-ID)',
     example: '0',
   })
-  @Check('resourceVersion', (v) => {
+  @Check((v) => {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'string') return wrongType(v, 'a string');
     return v === '' || /^\d{1,20}$/.test(v)
@@ -101,10 +100,10 @@ export class ListJobsQueryDto {
   resourceVersion?: string;
 
   @ApiPropertyOptional({ enum: RV_MATCHES, description: 'How resourceVersion is read (list only)' })
-  @Check('resourceVersionMatch', (v, args) => {
+  @Check((v, object) => {
     if (isAbsent(v) || v === '') return undefined;
     if (typeof v !== 'string') return wrongType(v, 'a string');
-    const o = other(args);
+    const o = other(object);
     if (o.watch)
       return forbidden('resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
     if (!RV_MATCHES.includes(v)) return notSupported(v, RV_MATCHES);
@@ -119,8 +118,8 @@ export class ListJobsQueryDto {
     type: 'boolean',
     description: 'JSON-lines watch only: ask the apiserver for BOOKMARK events (SSE streams always get them)',
   })
-  @Transform(toBool)
-  @Check('allowWatchBookmarks', boolCheck)
+  @From(toBool)
+  @Check(boolCheck)
   allowWatchBookmarks?: boolean;
 
   @ApiPropertyOptional({
@@ -128,8 +127,8 @@ export class ListJobsQueryDto {
     minimum: 1,
     description: 'Watch only: end the stream after this many seconds',
   })
-  @Transform(toInt)
-  @Check('timeoutSeconds', (v) => {
+  @From(toInt)
+  @Check((v) => {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) return wrongType(v, 'a whole number of seconds');
     return v < 1 ? invalid(v, 'must be greater than or equal to 1') : undefined;

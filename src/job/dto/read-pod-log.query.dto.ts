@@ -1,6 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { Check, CheckFailure, invalid, isAbsent, wrongType } from '../../common/validation/k8s-check';
+import { Check, CheckFailure, invalid, isAbsent, wrongType, From } from '../../common/validation/k8s-check';
 import { isDNS1123Label } from '../../k8s/validation/names';
 import { toBool, toInt } from '../../common/validation/query-values';
 
@@ -22,7 +21,7 @@ export class ReadPodLogQueryDto {
     description: 'Container name; needed when the pod has more than one',
     example: 'sleep1',
   })
-  @Check('container', (v) => {
+  @Check((v) => {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'string') return wrongType(v, 'a string');
     const problems = isDNS1123Label(v);
@@ -34,35 +33,35 @@ export class ReadPodLogQueryDto {
     type: 'boolean',
     description: 'Keep the answer open and stream new lines (chunked text/plain) until the container stops',
   })
-  @Transform(toBool)
-  @Check('follow', bool)
+  @From(toBool)
+  @Check(bool)
   follow?: boolean;
 
   @ApiPropertyOptional({
     type: 'boolean',
     description: 'The log of the previous run of a restarted container',
   })
-  @Transform(toBool)
-  @Check('previous', bool)
+  @From(toBool)
+  @Check(bool)
   previous?: boolean;
 
   @ApiPropertyOptional({ type: 'boolean', description: 'Prefix each line with its RFC 3339 time' })
-  @Transform(toBool)
-  @Check('timestamps', bool)
+  @From(toBool)
+  @Check(bool)
   timestamps?: boolean;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Only the last N lines', example: 100 })
-  @Transform(toInt)
-  @Check('tailLines', atLeast(0, 'must be greater than or equal to 0'))
+  @From(toInt)
+  @Check(atLeast(0, 'must be greater than or equal to 0'))
   tailLines?: number;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Only lines of the last N seconds' })
-  @Transform(toInt)
-  @Check('sinceSeconds', atLeast(1, 'must be greater than 0'))
+  @From(toInt)
+  @Check(atLeast(1, 'must be greater than 0'))
   sinceSeconds?: number;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'At most N bytes of log' })
-  @Transform(toInt)
-  @Check('limitBytes', atLeast(1, 'must be greater than 0'))
+  @From(toInt)
+  @Check(atLeast(1, 'must be greater than 0'))
   limitBytes?: number;
 }
