@@ -82,7 +82,11 @@ class JobsController {
   }
 
   @Post()
-  async create(@Param('namespace') ns: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+  async create(
+    @Param('namespace') ns: string,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
     const body = req.body as Buffer;
     const headers = { 'content-type': req.headers['content-type'], 'content-length': body.length };
     const r = await forward('POST', jobs(ns) + query(req.url), headers, body);
@@ -100,8 +104,8 @@ async function main(): Promise<void> {
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  const url = await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
-  process.stdout.write(`bare Nest route on ${url} -> ${upstream.href}\n`);
+  await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
+  process.stdout.write(`bare Nest route on ${await app.getUrl()} -> ${upstream.href}\n`);
 }
 
 main().catch((e: unknown) => {

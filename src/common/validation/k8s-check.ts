@@ -35,7 +35,7 @@ function fieldOf(target: object, property: string | symbol): DtoField {
  * The fields a DTO class declares, its parents' first (URL order for the path DTOs); empty
  * for a class that declares none.
  */
-export function dtoFields(cls: Function): readonly DtoField[] {
+export function dtoFields(cls: { prototype: unknown }): readonly DtoField[] {
   const chain: DtoField[][] = [];
   for (
     let proto: unknown = cls.prototype;

@@ -9,7 +9,7 @@ import { DtoField, dtoFields } from './k8s-check';
 @Injectable()
 export class ParamsPipe implements PipeTransform {
   // A handler's DTO classes are few and fixed: their fields are collected once.
-  private readonly fields = new Map<Function, readonly DtoField[]>();
+  private readonly fields = new Map<object, readonly DtoField[]>();
 
   transform(value: unknown, meta: ArgumentMetadata): unknown {
     if ((meta.type !== 'param' && meta.type !== 'query') || meta.data !== undefined || !meta.metatype)
@@ -18,7 +18,10 @@ export class ParamsPipe implements PipeTransform {
     if (!fields) this.fields.set(meta.metatype, (fields = dtoFields(meta.metatype)));
     if (!fields.length) return value;
     // Every parameter that came, unknown ones too, as the handler's DTO.
-    const dto = Object.assign(Object.create(meta.metatype.prototype) as Record<string, unknown>, value);
+    const dto = Object.assign(
+      Object.create(meta.metatype.prototype as object) as Record<string, unknown>,
+      value,
+    );
     for (const f of fields)
       if (f.convert && dto[f.property] !== undefined) dto[f.property] = f.convert(dto[f.property]);
     const problems: FieldError[] = [];

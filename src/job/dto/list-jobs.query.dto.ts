@@ -33,7 +33,6 @@ const selectorCheck =
     }
   };
 
-const other = (o: Record<string, unknown>): ListJobsQueryDto => o as ListJobsQueryDto;
 const RV_MATCHES = ['Exact', 'NotOlderThan'];
 
 /** The list and watch options of the apiserver (ListOptions), checked with its rules. */
@@ -76,7 +75,7 @@ export class ListJobsQueryDto {
   @Check((v, object) => {
     if (isAbsent(v)) return undefined;
     if (typeof v !== 'string') return wrongType(v, 'a string');
-    const o = other(object);
+    const o: ListJobsQueryDto = object;
     if (o.watch) return undefined;
     // The apiserver: "specifying resource version is not allowed when using continue".
     if (v && o.resourceVersion)
@@ -103,7 +102,7 @@ export class ListJobsQueryDto {
   @Check((v, object) => {
     if (isAbsent(v) || v === '') return undefined;
     if (typeof v !== 'string') return wrongType(v, 'a string');
-    const o = other(object);
+    const o: ListJobsQueryDto = object;
     if (o.watch)
       return forbidden('resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
     if (!RV_MATCHES.includes(v)) return notSupported(v, RV_MATCHES);
