@@ -8,7 +8,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { GatewayMetrics } from '../../metrics/gateway-metrics';
 import { clientKey } from './client-address';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter, whenDecided } from './rate-limiter';
 import { tooManyRequests } from './too-many-requests';
 
 // Probes and the docs are never limited.
@@ -28,18 +28,28 @@ export class AddressRateLimit implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return;
-    fastify.addHook('onRequest', async (req) => {
-      if (UNLIMITED.test(req.url)) return;
-      const verdict = await this.limiter.peek('address', clientKey(req.ip));
-      if (!verdict.allowed) {
-        this.metrics.rateLimitedBy('address');
-        throw tooManyRequests(verdict.retryAfterMs);
-      }
+    // Callback hooks, not async ones: with the memory store the verdict is known at once,
+    // and a request that is allowed costs no promise.
+    fastify.addHook('onRequest', (req, _reply, done) => {
+      if (UNLIMITED.test(req.url)) return done();
+      whenDecided(
+        this.limiter.peek('address', clientKey(req.ip)),
+        (verdict) => {
+          if (verdict.allowed) return done();
+          this.metrics.rateLimitedBy('address');
+          done(tooManyRequests(verdict.retryAfterMs));
+        },
+        (e) => done(e as Error),
+      );
     });
     // Counted before the answer leaves, so the client's next request already sees it.
-    fastify.addHook('onSend', async (req, reply, payload) => {
-      if (isFailedAttempt(reply.statusCode)) await this.limiter.consume('address', clientKey(req.ip));
-      return payload;
+    fastify.addHook('onSend', (req, reply, payload, done) => {
+      if (!isFailedAttempt(reply.statusCode)) return done(null, payload);
+      whenDecided(
+        this.limiter.consume('address', clientKey(req.ip)),
+        () => done(null, payload),
+        (e) => done(e as Error),
+      );
     });
   }
 }

@@ -23,11 +23,11 @@ export class MemoryRateLimiter extends RateLimiter {
     };
   }
 
-  consume(bucket: RateBucket, key: string): Promise<RateVerdict> {
-    return Promise.resolve(this.counters[bucket].hit(key, this.now()));
+  consume(bucket: RateBucket, key: string): RateVerdict {
+    return this.counters[bucket].hit(key, this.now());
   }
 
-  peek(bucket: RateBucket, key: string): Promise<RateVerdict> {
-    return Promise.resolve(this.counters[bucket].peek(key, this.now()));
+  peek(bucket: RateBucket, key: string): RateVerdict {
+    return this.counters[bucket].peek(key, this.now());
   }
 }

@@ -21,6 +21,15 @@ export interface RateVerdict {
 
 export const ALLOWED: RateVerdict = Object.freeze({ allowed: true, retryAfterMs: 0 });
 
+/** Known at once (memory), or later (Redis): the request path takes the first without a promise. */
+export type Verdict = RateVerdict | Promise<RateVerdict>;
+
+/** Calls `then` with the verdict, at once when it is known; `failed` gets a store's error. */
+export function whenDecided(v: Verdict, then: (v: RateVerdict) => void, failed: (e: unknown) => void): void {
+  if (v instanceof Promise) v.then(then, failed);
+  else then(v);
+}
+
 /** Also the DI token. */
 export abstract class RateLimiter {
   /** What the start-up log and the tests name: `memory` or `redis`. */
@@ -28,8 +37,8 @@ export abstract class RateLimiter {
   abstract readonly limits: RateLimits;
 
   /** Counts one request against `key`; allowed while the window's count stays within the limit. */
-  abstract consume(bucket: RateBucket, key: string): Promise<RateVerdict>;
+  abstract consume(bucket: RateBucket, key: string): Verdict;
 
   /** Whether `key` has used up its window, without counting. */
-  abstract peek(bucket: RateBucket, key: string): Promise<RateVerdict>;
+  abstract peek(bucket: RateBucket, key: string): Verdict;
 }
