@@ -1,7 +1,7 @@
 // The form of an answer: the apiserver's JSON as it came, or YAML when the caller prefers it.
 import type { FastifyReply } from 'fastify';
-import { dump } from 'js-yaml';
 import { YAML_TYPES } from '../common/body/parse-body';
+import { toYaml } from '../common/body/yaml-emit';
 import { warningHeader } from '../k8s/warnings';
 import type { RawReply } from './job.service';
 
@@ -9,7 +9,7 @@ const JSON_ANY = ['application/json', 'application/*', '*/*'];
 
 /** Whether the Accept header prefers YAML over JSON (q-values honoured, JSON on a tie). */
 export function wantsYaml(accept: string | undefined): boolean {
-  if (!accept) return false;
+  if (!accept || !accept.toLowerCase().includes('yaml')) return false;
   const entries = accept
     .split(',')
     .map((part, i) => {
@@ -35,8 +35,5 @@ export function send(res: FastifyReply, reply: RawReply): void {
     return;
   }
   const object: unknown = JSON.parse(reply.body.toString());
-  void res
-    .status(reply.code)
-    .type('application/yaml')
-    .send(dump(object, { lineWidth: -1 }));
+  void res.status(reply.code).type('application/yaml').send(toYaml(object));
 }
