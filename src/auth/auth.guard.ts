@@ -27,8 +27,17 @@ export function bearerToken(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
+/** What a handler declares: public, or the permissions it needs. */
+interface RouteAuth {
+  public: boolean;
+  requires: readonly Permission[];
+}
+
 @Injectable()
 export class AuthGuard implements CanActivate {
+  // Decorator metadata never changes after start-up: read once per handler.
+  private readonly routes = new WeakMap<object, RouteAuth>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AuthConfig,
@@ -39,8 +48,8 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const route = this.routeOf(ctx);
+    if (route.public) return true;
     const req = ctx.switchToHttp().getRequest<FastifyRequest & RequestWithCaller>();
     if (this.config.modes.includes('none')) {
       // Nobody is identified: each client address is one caller.
@@ -71,7 +80,7 @@ export class AuthGuard implements CanActivate {
     await this.count(`user:${user.name}`);
     const params = (req.params ?? {}) as Record<string, string | undefined>;
     const namespace = params.namespace ?? '';
-    for (const p of this.reflector.get<Permission[] | undefined>(REQUIRES_KEY, ctx.getHandler()) ?? []) {
+    for (const p of route.requires) {
       const name = p.nameParam ? params[p.nameParam] : undefined;
       if (
         this.policy.allows(user, { verb: p.verb, apiGroup: p.group, resource: p.resource, namespace, name })
@@ -86,6 +95,19 @@ export class AuthGuard implements CanActivate {
       );
     }
     return true;
+  }
+
+  private routeOf(ctx: ExecutionContext): RouteAuth {
+    const handler = ctx.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      route = {
+        public: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [handler, ctx.getClass()]) === true,
+        requires: this.reflector.get<Permission[] | undefined>(REQUIRES_KEY, handler) ?? [],
+      };
+      this.routes.set(handler, route);
+    }
+    return route;
   }
 
   /** One request against the caller's budget, across all routes. */
