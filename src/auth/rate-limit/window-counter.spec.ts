@@ -77,14 +77,14 @@ describe('MemoryRateLimiter', () => {
   it('keeps identity and address buckets apart, each with its own limit', () => {
     let now = 0;
     const l = new MemoryRateLimiter({ identity: 2, address: 1, windowMs: MIN }, () => now);
-    expect((l.consume('identity', 'k')).allowed).toBe(true);
-    expect((l.consume('address', 'k')).allowed).toBe(true);
-    expect((l.peek('address', 'k')).allowed).toBe(false);
-    expect((l.peek('identity', 'k')).allowed).toBe(true);
-    expect((l.consume('identity', 'k')).allowed).toBe(true);
+    expect(l.consume('identity', 'k').allowed).toBe(true);
+    expect(l.consume('address', 'k').allowed).toBe(true);
+    expect(l.peek('address', 'k').allowed).toBe(false);
+    expect(l.peek('identity', 'k').allowed).toBe(true);
+    expect(l.consume('identity', 'k').allowed).toBe(true);
     expect(l.consume('identity', 'k')).toEqual({ allowed: false, retryAfterMs: MIN });
     now = MIN;
-    expect((l.consume('identity', 'k')).allowed).toBe(true);
+    expect(l.consume('identity', 'k').allowed).toBe(true);
   });
 });
 
