@@ -39,39 +39,46 @@ function inline(v: unknown): string | undefined {
   }
 }
 
-function block(v: unknown, indent: string, out: string[]): void {
+// Keys repeat from object to object (name, metadata, ...): each is quoted or not once.
+const keys = new Map<string, string>();
+function keyOf(k: string): string {
+  let out = keys.get(k);
+  if (out === undefined) {
+    out = scalar(k);
+    if (keys.size < 10_000) keys.set(k, out);
+  }
+  return out;
+}
+
+/** A non-empty collection as lines at `indent`, each ending in a newline. */
+function block(v: unknown, indent: string): string {
+  let out = '';
   if (Array.isArray(v)) {
     for (const item of v) {
       const one = inline(item);
-      if (one !== undefined) out.push(`${indent}- ${one}\n`);
-      else {
-        // The item's first line follows the dash; the rest line up under it.
-        const at = out.length;
-        block(item, `${indent}  `, out);
-        out[at] = `${indent}- ${out[at].slice(indent.length + 2)}`;
-      }
+      // A collection's first line follows the dash; the rest line up under it.
+      out +=
+        one !== undefined
+          ? `${indent}- ${one}\n`
+          : `${indent}- ${block(item, `${indent}  `).slice(indent.length + 2)}`;
     }
-    return;
+    return out;
   }
-  if (!isMap(v)) return;
-  for (const key of Object.keys(v)) {
+  if (!isMap(v)) return out;
+  for (const key in v) {
     const value = v[key];
     if (value === undefined) continue;
     const one = inline(value);
-    if (one !== undefined) out.push(`${indent}${scalar(key)}: ${one}\n`);
-    else {
-      out.push(`${indent}${scalar(key)}:\n`);
-      // A list under a key stays at the key's indentation, as kubectl writes it.
-      block(value, Array.isArray(value) ? indent : `${indent}  `, out);
-    }
+    if (one !== undefined) out += `${indent}${keyOf(key)}: ${one}\n`;
+    // A list under a key stays at the key's indentation, as kubectl writes it.
+    else out += `${indent}${keyOf(key)}:\n${block(value, Array.isArray(value) ? indent : `${indent}  `)}`;
   }
+  return out;
 }
 
 /** `value` (JSON data) as a YAML document. */
 export function toYaml(value: unknown): string {
   const one = inline(value);
   if (one !== undefined) return `${one}\n`;
-  const out: string[] = [];
-  block(value, '', out);
-  return out.join('');
+  return block(value, '');
 }
