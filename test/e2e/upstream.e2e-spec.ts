@@ -254,6 +254,42 @@ describe('the upstream connection', () => {
   }, 30000);
 });
 
+describe('a JSON-lines watch passed through', () => {
+  it('sends whole events only, so its last event starts on a line of its own', async () => {
+    const event = (name: string) =>
+      JSON.stringify({ type: 'ADDED', object: { kind: 'Job', apiVersion: 'batch/v1', metadata: { name } } });
+    // One event and a half, split inside the events, then nothing more.
+    const upstream = await listen((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const text = `${event('a')}\n${event('b')}\n`;
+      res.write(text.slice(0, 10));
+      res.write(text.slice(10, text.length - 20));
+    });
+    const gw = await gatewayOn(upstream.url);
+    try {
+      await gw.app.listen(0, '127.0.0.1');
+      const base = (await gw.app.getUrl()).replace('[::1]', '127.0.0.1');
+      const res = await fetch(`${base}/api/v1/_raw/job/namespace/default?watch=true`, { headers: TOKEN });
+      expect(res.status).toBe(200);
+      const text = res.text();
+      // Both chunks passed through (or held back) by now.
+      await new Promise((r) => setTimeout(r, 300));
+      const closing = setTimeout(() => gw.app.getHttpServer().closeAllConnections(), 2000);
+      await gw.close();
+      clearTimeout(closing);
+      const lines = (await text)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; object: unknown });
+      expect(lines.map((l) => l.type)).toEqual(['ADDED', 'ERROR']);
+      expect(lines[1].object).toMatchObject({ reason: 'ServiceUnavailable', code: 503 });
+    } finally {
+      upstream.server.closeAllConnections();
+      await new Promise((r) => upstream.server.close(r));
+    }
+  });
+});
+
 describe('upstream answers, taken for what they are', () => {
   const status = (code: unknown, reason: string, message: string) => ({
     kind: 'Status',

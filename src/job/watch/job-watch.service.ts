@@ -147,7 +147,11 @@ export class JobWatchService implements BeforeApplicationShutdown {
     }
   }
 
-  /** The apiserver's own JSON-lines watch, passed through as it comes. */
+  /**
+   * The apiserver's own JSON-lines watch, passed through as it comes, whole lines only: a
+   * chunk may end inside an event, and a last event of ours (shutdown, expiry, a slow
+   * reader) must start on a line of its own.
+   */
   async lines(req: WatchRequest, begin: Begin): Promise<void> {
     const q = req.query;
     const options: WatchOptions = {
@@ -183,18 +187,41 @@ export class JobWatchService implements BeforeApplicationShutdown {
     const at = this.expiry(req.token);
     const expiry =
       at === undefined ? undefined : setTimeout(() => end(expiredStatus(at)), Math.max(0, at - Date.now()));
+    // The start of an event whose end has not come yet.
+    let partial: Buffer[] = [];
+    let partialBytes = 0;
+    const maxLine = this.k8s.maxResponseBytes;
     upstream.body.on('data', (chunk: Buffer) => {
+      if (ended) return;
       if (out.queuedBytes > this.config.maxQueuedBytes)
-        end(
+        return end(
           failureStatus(
             504,
             'Timeout',
             'the stream was not read fast enough: watch again from the last resourceVersion',
           ),
         );
-      else out.write(chunk);
+      const nl = chunk.lastIndexOf(0x0a);
+      if (nl === -1) {
+        partial.push(chunk);
+        partialBytes += chunk.length;
+        if (partialBytes > maxLine)
+          end(failureStatus(502, 'InternalError', `a watch event is longer than ${maxLine} bytes`));
+        return;
+      }
+      const whole = chunk.subarray(0, nl + 1);
+      out.write(partialBytes ? Buffer.concat([...partial, whole]) : whole);
+      partial = nl + 1 < chunk.length ? [chunk.subarray(nl + 1)] : [];
+      partialBytes = chunk.length - nl - 1;
     });
-    upstream.body.on('end', () => end());
+    upstream.body.on('end', () => {
+      if (ended) return;
+      // An apiserver ends every event with a newline; a last one without is still whole.
+      if (partialBytes) out.write(Buffer.concat([...partial, Buffer.from('\n')]));
+      partial = [];
+      partialBytes = 0;
+      end();
+    });
     upstream.body.on('error', () => end(failureStatus(502, 'InternalError', 'the upstream watch broke')));
     out.onClose(() => end());
   }
