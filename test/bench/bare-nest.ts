@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
   process.stdout.write(`bare Nest route on ${await app.getUrl()} -> ${upstream.href}\n`);

@@ -48,7 +48,8 @@ function install(send: (m: ProbeReply) => void): void {
       }
       case 'cpu': {
         const { user, system } = process.cpuUsage();
-        return { id: m.id, cpuMicros: user + system };
+        const main = process.threadCpuUsage();
+        return { id: m.id, cpuMicros: user + system, mainThreadMicros: main.user + main.system };
       }
       case 'profile-start':
         session = new Session();

@@ -27,6 +27,8 @@ export interface ProbeStats {
 /** CPU time the process has used so far (user + system), in microseconds; no GC first. */
 export interface ProbeCpu {
   cpuMicros: number;
+  /** The main thread's share: the rest is V8's GC helpers, libuv's pool (file writes), compilers. */
+  mainThreadMicros: number;
 }
 
 /** One autocannon run: what to send, to where, for how long. */
