@@ -3,9 +3,9 @@
 // rewrite timestamps and open a connection per call. Plain http:// servers (kubectl proxy,
 // a kwok cluster) are served as kubectl serves them: client-node only refuses them because
 // it would build its own agent, and we never use its agent.
-// Ordinary calls go through undici's Pool: it costs about a third of the CPU of Node's
-// http.request per call, the largest single share of a proxied GET. Watches, which hold
-// their connection for minutes, use http(s).request on a connection of their own.
+// Ordinary calls go through undici's Pool: Node's http.request was the largest share of a
+// proxied GET, and undici takes 30 us less CPU per call. Watches, which hold their
+// connection for minutes, use http(s).request on a connection of their own.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
