@@ -2,6 +2,7 @@
 // plain only when no YAML reader could take them for anything else, double-quoted (JSON's
 // escapes are YAML's) otherwise. js-yaml's dump handles any value and every style; for JSON
 // data this does the same job in about a tenth of the time, most of a GET as YAML.
+import { isObject } from '../../k8s/json';
 
 // Starts with a letter, _ or /, and holds no character that means something in YAML; a ':'
 // only before more text (never ': ').
@@ -13,9 +14,6 @@ const RESERVED =
 function scalar(s: string): string {
   return PLAIN.test(s) && !RESERVED.test(s) ? s : JSON.stringify(s);
 }
-
-const isMap = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** An empty collection or a scalar, on the line of its key; undefined for a non-empty collection. */
 function inline(v: unknown): string | undefined {
@@ -64,7 +62,7 @@ function block(v: unknown, indent: string): string {
     }
     return out;
   }
-  if (!isMap(v)) return out;
+  if (!isObject(v)) return out;
   for (const key in v) {
     const value = v[key];
     if (value === undefined) continue;
