@@ -15,7 +15,7 @@ import { MAX_PARAM_LENGTH, onClientError, onRouterError } from './common/http/pr
 import { RouteMethods } from './common/http/route-methods';
 import { SECURITY_HEADERS } from './common/http/security-headers';
 import { firstInvalidUtf8 } from './common/http/utf8';
-import { createLogger } from './common/logging/logger';
+import { createLogger, printAfterLogs } from './common/logging/logger';
 import { PinoNestLogger } from './common/logging/nest-logger';
 import { requestId } from './common/logging/request-id';
 import { Identity, RequestLog } from './common/logging/request-log';
@@ -27,13 +27,14 @@ export interface AppOptions {
   logStream?: Writable;
 }
 
-// Each application's logger, for flushLogs.
+// Each application's logger, for printAfterLogs.
 const loggers = new WeakMap<object, Logger>();
 
-/** Writes out the log lines still waiting, so that what is printed next comes after them. */
-export function flushLogs(app: NestFastifyApplication): Promise<void> {
+/** Prints `text` on stdout after the application's log lines so far (main.ts's banner). */
+export function printAfterAppLogs(app: NestFastifyApplication, text: string): void {
   const logger = loggers.get(app);
-  return new Promise((resolve) => (logger ? logger.flush(() => resolve()) : resolve()));
+  if (logger) printAfterLogs(logger, text);
+  else process.stdout.write(text);
 }
 
 /** Who the auth guard found the caller to be, for the request and audit lines. */

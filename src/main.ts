@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp, flushLogs } from './app.setup';
+import { createApp, printAfterAppLogs } from './app.setup';
 import { DevCredentials } from './auth/dev-credentials';
 import { loadConfig } from './gateway.config';
 
@@ -18,8 +18,7 @@ async function bootstrap(): Promise<void> {
     new Logger('Main').warn(
       'AUTH_MODE=dev in front of a real cluster: whoever holds the token below may do all the gateway may do there',
     );
-  await flushLogs(app);
-  process.stdout.write(`${dev.banner(`http://localhost:${new URL(url).port}`)}\n`);
+  printAfterAppLogs(app, `${dev.banner(`http://localhost:${new URL(url).port}`)}\n`);
 }
 
 bootstrap().catch((e: unknown) => {

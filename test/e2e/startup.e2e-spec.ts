@@ -52,6 +52,19 @@ async function takenPort(): Promise<{ server: Server; port: number }> {
 jest.setTimeout(90000);
 
 describe('starting the gateway (src/main.ts)', () => {
+  it('prints the token after the log lines of start-up, which are written behind', async () => {
+    const run = startMain({ PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
+    try {
+      await waitFor(run, /try:\s+curl/);
+      const out = run.stdout();
+      expect(out.indexOf('"msg":"job-gateway on ')).toBeGreaterThanOrEqual(0);
+      expect(out.indexOf('"msg":"job-gateway on ')).toBeLessThan(out.indexOf('token: '));
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+  });
+
   it('prints the dev-admin token once it listens, and that token works there', async () => {
     const run = startMain({ PORT: '0', LOG_LEVEL: 'warn' });
     try {

@@ -39,17 +39,32 @@ export function readable(format: LogFormat, out: { isTTY?: boolean }): boolean {
 
 const LISTENING = 'Server listening at ';
 
+// The buffered stdout destination of each logger that has one, for printAfterLogs.
+const buffered = new WeakMap<Logger, DestinationStream>();
+
+/**
+ * Prints `text` on stdout after every line logged so far. Log lines to stdout are written
+ * behind the request, so text written to stdout directly could overtake them; it goes
+ * through the same buffer instead.
+ */
+export function printAfterLogs(logger: Logger, text: string): void {
+  const destination = buffered.get(logger);
+  if (destination) destination.write(text);
+  else process.stdout.write(text);
+}
+
 export function createLogger(settings: LoggerSettings): Logger {
   const stdout = settings.stdout ?? process.stdout;
   let destination: DestinationStream;
+  let toStdout: DestinationStream | undefined;
   if (settings.stream) destination = settings.stream;
   else if (readable(settings.format, stdout))
     destination = terminalDestination(stdout, { colour: stdout.isTTY === true && settings.colour !== false });
   // Written behind the request: a line waits only while the previous write is under way,
   // so under load one write carries many lines (a write per line was a sixth of a proxied
   // GET's time). pino flushes what is left when the process exits.
-  else destination = pino.destination({ dest: 1, sync: false });
-  return pino(
+  else destination = toStdout = pino.destination({ dest: 1, sync: false });
+  const logger = pino(
     {
       level: settings.level,
       redact: { paths: REDACT, censor: '[REDACTED]' },
@@ -71,4 +86,6 @@ export function createLogger(settings: LoggerSettings): Logger {
     },
     destination,
   );
+  if (toStdout) buffered.set(logger, toStdout);
+  return logger;
 }
