@@ -120,7 +120,9 @@ async function main(): Promise<void> {
     p.key === 'nginx'
       ? { cpuMicros: NaN, mainThreadMicros: NaN }
       : await stack.probe<ProbeCpu>(p.child, { probe: 'cpu' });
-  for (let round = 1; round <= ROUNDS; round++)
+  // The gateway's RSS after each round: with several rounds, whether it levels off.
+  const rssByRound: number[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
     for (const c of cases)
       for (const p of paths) {
         process.stderr.write(
@@ -139,6 +141,8 @@ async function main(): Promise<void> {
         const key = `${c.key}/${p.key}`;
         runs.set(key, [...(runs.get(key) ?? []), { r, conns: after.accepted - before.accepted, cpu, main }]);
       }
+    if (gatewayStart) rssByRound.push((await stack.probe(gateway, { probe: 'stats' })).rss);
+  }
   const rows: Row[] = [];
   for (const c of cases)
     for (const p of paths) {
@@ -221,7 +225,8 @@ async function main(): Promise<void> {
       `live heap after a full GC ${mib(gatewayBoot.heapUsed)}, ${mib(start.heapUsed)}, ${mib(gatewayEnd.heapUsed)}; ` +
       `V8 heap held ${mib(gatewayBoot.heapTotal)}, ${mib(start.heapTotal)}, ${mib(gatewayEnd.heapTotal)}; ` +
       `external (Buffers...) ${mib(gatewayBoot.external)}, ${mib(start.external)}, ${mib(gatewayEnd.external)}` +
-      (gatewayEnd.gcRan ? '.' : ' (no --expose-gc: heap not collected first).'),
+      (gatewayEnd.gcRan ? '.' : ' (no --expose-gc: heap not collected first).') +
+      (rssByRound.length > 1 ? ` RSS after each round: ${rssByRound.map(mib).join(', ')}.` : ''),
   );
 
   // The targets of issue 11, read from this run only.
