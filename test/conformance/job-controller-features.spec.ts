@@ -5,20 +5,14 @@
 // in-process client. Not real: time runs TIME_SCALE times faster.
 import { FakeClient, EVENTS, JOBS, NAMESPACES, PODS } from '../../src/k8s/fake/client/fake-client';
 import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
-import { sleep } from '../support/wait';
+import { sleep, until as waitUntil } from '../support/wait';
 
 type Json = Record<string, any>;
 const TIME_SCALE = 50;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 15000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+// The fake at TIME_SCALE gets there in milliseconds: look often.
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>, ms = 15000): Promise<T> =>
+  waitUntil(what, probe, ms, 5);
 
 const job = (name: string, spec: Json, pod: Json = {}): Json => ({
   apiVersion: 'batch/v1',

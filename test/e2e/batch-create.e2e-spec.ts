@@ -5,13 +5,12 @@
 import { createServer, IncomingMessage, request as httpRequest, Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { SEED_JOB_WITH_REMARK_YAML, SEED_JOB_YAML } from '../../src/job/job.examples';
 import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
 import { Gateway, startGateway, upstreamJobs } from '../support/gateway';
+import { kubeconfigFor } from '../support/stub-apiserver';
 import { gatewayForSuite } from '../support/suite';
 import { asStored } from '../support/real-upstream';
 import { realInfo } from '../real/target';
@@ -189,17 +188,7 @@ describe('POST of several Jobs when a create fails after the dry runs passed', (
       });
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kc-')), 'config');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "http://127.0.0.1:${(proxy.address() as AddressInfo).port}"}}]
-users: [{name: u, user: {token: "${token}"}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-current-context: x
-`,
-    );
+    const kubeconfig = kubeconfigFor(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, token);
     gw = await startGateway({ K8S_BACKEND: 'cluster', KUBECONFIG: kubeconfig, AUTH_MODE: 'passthrough' });
   });
 

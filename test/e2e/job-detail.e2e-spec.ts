@@ -6,14 +6,12 @@
 // Under npm run test:real the same gateway reaches the real apiserver, whose job controller,
 // scheduler and kwok run the pods (test/real-cluster/kwok-stages.yaml: the same outcome label);
 // what needs the fake's internals (its audit log, connections, log serving) runs on the fake only.
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { ClientRequest, get as httpGet, IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { load } from 'js-yaml';
 import request from 'supertest';
 import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
 import { writeAuthFiles } from '../support/auth-files';
+import { kubeconfigFor } from '../support/stub-apiserver';
 import { Gateway, startGateway } from '../support/gateway';
 import { itOnFake } from '../support/real-upstream';
 import { until } from '../support/wait';
@@ -47,21 +45,6 @@ metadata: {name: podreader, namespace: default}
 subjects: [{kind: User, name: podreader}]
 roleRef: {kind: Role, name: pod-reader, apiGroup: rbac.authorization.k8s.io}
 `;
-
-function kubeconfigFor(server: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'kc-')), 'config');
-  writeFileSync(
-    file,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "${server}"}}]
-users: [{name: u, user: {token: gateway}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-current-context: x
-`,
-  );
-  return file;
-}
 
 interface Obj {
   metadata: { name: string; uid: string; labels?: Record<string, string> };
@@ -121,7 +104,7 @@ describe("a Job's pods, events, log and summary", () => {
 
   /** The upstream: the fake below, or (no settings) the real apiserver the test gateway is given. */
   const upstreamSettings = (): Record<string, string> =>
-    fake ? { K8S_BACKEND: 'cluster', KUBECONFIG: kubeconfigFor(fake.url) } : {};
+    fake ? { K8S_BACKEND: 'cluster', KUBECONFIG: kubeconfigFor(fake.url, 'gateway') } : {};
   /** The fake's audit log, to check what the gateway did not ask; undefined on a real apiserver. */
   const audit = (): { path: string }[] | undefined => fake?.audit;
 

@@ -12,6 +12,7 @@ import { writeAuthFiles } from '../support/auth-files';
 import { Gateway, startGateway } from '../support/gateway';
 import { OidcIssuer } from '../support/oidc-issuer';
 import { itOnFake } from '../support/real-upstream';
+import { sseFrames } from '../support/sse';
 import { sleep, until } from '../support/wait';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,26 +52,10 @@ class SseReader {
   }
 
   private async read(body: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buf = '';
     try {
-      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        for (let end = buf.indexOf('\n\n'); end >= 0; end = buf.indexOf('\n\n')) {
-          const block = buf.slice(0, end);
-          buf = buf.slice(end + 2);
-          const e: SseEvent = { event: 'message', data: '' };
-          let comment = false;
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) comment = true;
-            else if (line.startsWith('event: ')) e.event = line.slice(7);
-            else if (line.startsWith('id: ')) e.id = line.slice(4);
-            else if (line.startsWith('data: ')) e.data += line.slice(6);
-          }
-          if (comment) this.comments++;
-          else if (e.data) this.events.push(e);
-        }
-      }
+      for await (const { comment, event, id, data } of sseFrames(body))
+        if (comment) this.comments++;
+        else if (data) this.events.push({ event, ...(id !== undefined ? { id } : {}), data });
     } catch {
       // aborted by the test
     }

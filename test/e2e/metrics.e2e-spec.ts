@@ -4,13 +4,11 @@
 import { createServer, Server } from 'node:http';
 import { connect } from 'node:net';
 import { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { SEED_JOB_YAML } from '../../src/job/job.examples';
 import { MetricsServer } from '../../src/metrics/metrics.server';
 import { writeAuthFiles } from '../support/auth-files';
+import { kubeconfigFor } from '../support/stub-apiserver';
 import { Gateway, startGateway } from '../support/gateway';
 import { until } from '../support/wait';
 
@@ -211,17 +209,7 @@ describe('upstream failures', () => {
       );
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kc-')), 'config');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "http://127.0.0.1:${(upstream.address() as AddressInfo).port}"}}]
-users: [{name: u, user: {token: t}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-current-context: x
-`,
-    );
+    const kubeconfig = kubeconfigFor(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`);
     gw = await startGateway({
       K8S_BACKEND: 'cluster',
       KUBECONFIG: kubeconfig,

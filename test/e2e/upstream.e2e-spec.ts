@@ -98,19 +98,12 @@ describe('the upstream connection', () => {
       if (req.url?.includes('/unauthorized')) {
         sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
       } else if (req.url?.includes('/forbidden')) {
-        res.writeHead(403, { 'Content-Type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            kind: 'Status',
-            apiVersion: 'v1',
-            metadata: {},
-            status: 'Failure',
-            message:
-              'jobs.batch "forbidden" is forbidden: User "alice" cannot get resource "jobs" in API group "batch" in the namespace "default"',
-            reason: 'Forbidden',
-            details: { name: 'forbidden', group: 'batch', kind: 'jobs' },
-            code: 403,
-          }),
+        sendStatus(
+          res,
+          403,
+          'Forbidden',
+          'jobs.batch "forbidden" is forbidden: User "alice" cannot get resource "jobs" in API group "batch" in the namespace "default"',
+          { name: 'forbidden', group: 'batch', kind: 'jobs' },
         );
       } else if (req.url?.includes('/text')) {
         res.writeHead(500, { 'Content-Type': 'text/plain' });

@@ -13,6 +13,7 @@ import { SEED_JOB_JSON } from '../../src/job/job.examples';
 import { JobWatchService } from '../../src/job/watch/job-watch.service';
 import { kubeconfigText } from '../real-cluster/launcher';
 import { Gateway, startGateway } from '../support/gateway';
+import { sseFrames } from '../support/sse';
 import { sleep, until } from '../support/wait';
 import { realInfo } from './target';
 
@@ -78,25 +79,13 @@ describe('a shared watch on the real apiserver when the connection to it breaks'
   const added = (): string[] => frames.filter((f) => f.event === 'ADDED').map((f) => f.name as string);
 
   async function read(body: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buf = '';
     try {
-      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        for (let end = buf.indexOf('\n\n'); end >= 0; end = buf.indexOf('\n\n')) {
-          const f: Frame = { event: 'message' };
-          let data = '';
-          for (const line of buf.slice(0, end).split('\n')) {
-            if (line.startsWith('event: ')) f.event = line.slice(7);
-            else if (line.startsWith('id: ')) f.id = line.slice(4);
-            else if (line.startsWith('data: ')) data += line.slice(6);
-          }
-          buf = buf.slice(end + 2);
-          if (!data) continue;
-          if (f.event !== 'BOOKMARK' && f.event !== 'error')
-            f.name = (JSON.parse(data) as { metadata: { name: string } }).metadata.name;
-          frames.push(f);
-        }
+      for await (const { event, id, data } of sseFrames(body)) {
+        if (!data) continue;
+        const f: Frame = { event, ...(id !== undefined ? { id } : {}) };
+        if (event !== 'BOOKMARK' && event !== 'error')
+          f.name = (JSON.parse(data) as { metadata: { name: string } }).metadata.name;
+        frames.push(f);
       }
     } catch {
       // aborted at the end

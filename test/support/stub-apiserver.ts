@@ -14,7 +14,7 @@ export function kubeconfigFor(server: string, token = 't'): string {
     `apiVersion: v1
 kind: Config
 clusters: [{name: c, cluster: {server: "${server}"}}]
-users: [{name: u, user: {token: ${token}}}]
+users: [{name: u, user: {token: ${JSON.stringify(token)}}}]
 contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
 `,

@@ -2,19 +2,20 @@
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Polls `probe` until it gives something other than undefined or false, and returns that;
- * past `ms` it fails naming `what`.
+ * Polls `probe` every `everyMs` until it gives something other than undefined or false, and
+ * returns that; past `ms` it fails naming `what`.
  */
 export async function until<T>(
   what: string,
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   ms = 30000,
+  everyMs = 200,
 ): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();
     if (v !== undefined && v !== false) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
+    await sleep(everyMs);
   }
 }
