@@ -8,7 +8,6 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
-  ApiResponse,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -17,7 +16,6 @@ import type { Readable } from 'node:stream';
 import { CurrentCaller, Permission, Requires } from '../auth/auth.decorators';
 import type { Caller } from '../auth/user-info';
 import { MAX_PARAM_LENGTH } from '../common/http/protocol-errors';
-import { StatusDto, statusExample } from '../common/status/status.dto';
 import { TABLE_ACCEPT } from '../k8s/job-list.repository';
 import { warningHeader } from '../k8s/warnings';
 import { JobParamsDto } from './dto/job-params.dto';
@@ -32,6 +30,7 @@ import {
   PODS_TABLE_EXAMPLE,
   SUMMARY_EXAMPLE,
 } from './job-detail.examples';
+import { errorResponses } from './job.openapi';
 import { send } from './negotiation';
 
 const JOB_PATH = 'api/v1/_raw/job/namespace/:namespace/name/:name';
@@ -51,15 +50,6 @@ const ERROR_TEXT: Record<number, string> = {
   502: 'The apiserver failed',
   503: 'The apiserver is unreachable',
   504: 'The apiserver did not answer in time',
-};
-
-const errorResponses = (...codes: number[]): MethodDecorator => {
-  const all = codes.map((status) =>
-    ApiResponse({ status, type: StatusDto, description: ERROR_TEXT[status], example: statusExample(status) }),
-  );
-  return (target, key, descriptor) => {
-    for (const d of all) d(target, key, descriptor);
-  };
 };
 
 const withWarnings = (res: FastifyReply, warnings: string[]): void => {
@@ -133,7 +123,7 @@ export class JobDetailController {
       [TABLE_ACCEPT]: { example: PODS_TABLE_EXAMPLE },
     },
   })
-  @errorResponses(400, 401, 403, 404, 414, 429, 502, 503, 504)
+  @errorResponses([400, 401, 403, 404, 414, 429, 502, 503, 504], ERROR_TEXT)
   async pods(
     @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,
@@ -159,7 +149,7 @@ export class JobDetailController {
       'application/yaml': { schema: { type: 'object' } },
     },
   })
-  @errorResponses(400, 401, 403, 404, 414, 429, 502, 503, 504)
+  @errorResponses([400, 401, 403, 404, 414, 429, 502, 503, 504], ERROR_TEXT)
   async events(
     @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,
@@ -179,7 +169,7 @@ export class JobDetailController {
     description: 'The log',
     content: { 'text/plain': { schema: { type: 'string' }, example: LOG_EXAMPLE } },
   })
-  @errorResponses(400, 401, 403, 404, 414, 429, 502, 503, 504)
+  @errorResponses([400, 401, 403, 404, 414, 429, 502, 503, 504], ERROR_TEXT)
   async log(
     @CurrentCaller() caller: Caller,
     @Param() p: JobPodParamsDto,
@@ -211,7 +201,7 @@ export class JobDetailController {
       'application/yaml': { schema: { type: 'object' } },
     },
   })
-  @errorResponses(400, 401, 403, 404, 414, 429, 502, 503, 504)
+  @errorResponses([400, 401, 403, 404, 414, 429, 502, 503, 504], ERROR_TEXT)
   async summary(
     @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,

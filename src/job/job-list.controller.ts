@@ -2,7 +2,7 @@
 // lines). A `?watch=true` request is routed to its own handler by the watch constraint, so
 // the guard checks the verb `watch`; each handler hands the request on to a service.
 import { createHash } from 'node:crypto';
-import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import { RouteConstraints } from '@nestjs/platform-fastify';
 import {
   ApiBearerAuth,
@@ -11,19 +11,18 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
-  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken } from '../auth/auth.guard';
 import { CurrentCaller, RequiresJobs } from '../auth/auth.decorators';
 import type { Caller } from '../auth/user-info';
-import { StatusDto, statusExample } from '../common/status/status.dto';
 import { TABLE_ACCEPT } from '../k8s/job-list.repository';
 import { warningHeader } from '../k8s/warnings';
 import { ListJobsQueryDto } from './dto/list-jobs.query.dto';
 import { JobParamsDto, NamespaceParamsDto } from './dto/job-params.dto';
 import { JobListService, ListReply } from './job-list.service';
+import { errorResponses } from './job.openapi';
 import { Begin, JobWatchService, WatchRequest } from './watch/job-watch.service';
 import { WATCH } from './watch/watch-constraint';
 
@@ -138,17 +137,8 @@ const LIST_DESCRIPTION = `The JobList exactly as the apiserver returned it; \`Ac
 
 Without that Accept the apiserver's own watch (JSON lines, \`allowWatchBookmarks\`, \`timeoutSeconds\`) passes through. Open streams are limited per caller and in total (429).`;
 
-const errorResponses = (codes: number[]): MethodDecorator[] =>
-  codes.map((status) => ApiResponse({ status, type: StatusDto, example: statusExample(status) }));
-
-function applyAll(decorators: MethodDecorator[]): MethodDecorator {
-  return (target, key, descriptor) => {
-    for (const d of decorators) d(target, key, descriptor);
-  };
-}
-
 const ListDocs = (scope: string): MethodDecorator =>
-  applyAll([
+  applyDecorators(
     ApiOperation({ summary: `List (or watch) the Jobs of ${scope}`, description: LIST_DESCRIPTION }),
     ApiHeader({
       name: 'Accept',
@@ -170,15 +160,15 @@ const ListDocs = (scope: string): MethodDecorator =>
         'text/event-stream': { schema: { type: 'string' }, example: SSE_EXAMPLE },
       },
     }),
-    ...errorResponses([400, 401, 403, 404, 429, 502, 503, 504]),
-  ]);
+    errorResponses([400, 401, 403, 404, 429, 502, 503, 504]),
+  );
 
 /**
  * Documents `watch=true` on the one-Job read, whose watch form is served here (watchOne):
  * that route's handler carries it, as one operation per path and method is all OpenAPI has.
  */
 export const WatchOneDocs = (): MethodDecorator =>
-  applyAll([
+  applyDecorators(
     ApiQuery({
       name: 'watch',
       required: false,
@@ -197,7 +187,7 @@ export const WatchOneDocs = (): MethodDecorator =>
       required: false,
       description: 'watch=true: resume after this resourceVersion',
     }),
-  ]);
+  );
 
 @ApiTags('jobs')
 @ApiBearerAuth()

@@ -5,26 +5,16 @@ import type { FastifyReply } from 'fastify';
 import { CurrentCaller, RequiresJobs } from '../auth/auth.decorators';
 import type { Caller } from '../auth/user-info';
 import { MAX_PARAM_LENGTH } from '../common/http/protocol-errors';
-import { StatusDto, statusExample } from '../common/status/status.dto';
 import { CreateJobQueryDto } from './dto/create-job.query.dto';
 import { DeleteJobQueryDto } from './dto/delete-job.query.dto';
 import { JobParamsDto, NamespaceParamsDto } from './dto/job-params.dto';
 import { SEED_JOB_JSON } from './job.examples';
 import { WatchOneDocs } from './job-list.controller';
+import { errorResponses } from './job.openapi';
 import { JobService } from './job.service';
 import { send } from './negotiation';
 
 const JOB_PATH = 'api/v1/_raw/job/namespace/:namespace';
-
-const errorResponses = (codes: number[]): MethodDecorator[] =>
-  codes.map((status) =>
-    ApiResponse({
-      status,
-      type: StatusDto,
-      description: ERROR_TEXT[status],
-      example: statusExample(status),
-    }),
-  );
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Malformed body, namespace mismatch or bad parameter',
@@ -41,12 +31,6 @@ const ERROR_TEXT: Record<number, string> = {
   503: 'The apiserver is unreachable',
   504: 'The apiserver did not answer in time',
 };
-
-function applyAll(decorators: MethodDecorator[]): MethodDecorator {
-  return (target, key, descriptor) => {
-    for (const d of decorators) d(target, key, descriptor);
-  };
-}
 
 const JOB_EXAMPLE = {
   ...SEED_JOB_JSON,
@@ -76,7 +60,7 @@ export class JobController {
       'application/yaml': { schema: { type: 'object' } },
     },
   })
-  @applyAll(errorResponses([400, 401, 403, 404, 414, 429, 502, 503, 504]))
+  @errorResponses([400, 401, 403, 404, 414, 429, 502, 503, 504], ERROR_TEXT)
   async get(
     @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,
@@ -93,7 +77,7 @@ export class JobController {
       "propagationPolicy defaults to Background here: a plain apiserver DELETE of a Job would orphan its pods. The answer is the apiserver's: a Status (deleted) or the Job with a deletionTimestamp (finalizing).",
   })
   @ApiOkResponse({ description: 'Deleted (Status), or the Job being finalized' })
-  @applyAll(errorResponses([400, 401, 403, 404, 409, 414, 429, 502, 503, 504]))
+  @errorResponses([400, 401, 403, 404, 409, 414, 429, 502, 503, 504], ERROR_TEXT)
   async delete(
     @CurrentCaller() caller: Caller,
     @Param() p: JobParamsDto,
@@ -115,7 +99,7 @@ export class JobController {
     description: 'Created (or, with dryRun=All, what would be created)',
     content: { 'application/json': { example: JOB_EXAMPLE } },
   })
-  @applyAll(errorResponses([400, 401, 403, 404, 409, 413, 414, 415, 422, 429, 502, 503, 504]))
+  @errorResponses([400, 401, 403, 404, 409, 413, 414, 415, 422, 429, 502, 503, 504], ERROR_TEXT)
   async create(
     @CurrentCaller() caller: Caller,
     @Param() p: NamespaceParamsDto,

@@ -1,6 +1,8 @@
 // The create body, documented per media type: Swagger UI sends the YAML example as
 // application/yaml (a string schema keeps it YAML) and the JSON one as an object.
-import type { OpenAPIObject } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse, OpenAPIObject } from '@nestjs/swagger';
+import { StatusDto, statusExample } from '../common/status/status.dto';
 import { SEED_JOB_JSON, SEED_JOB_WITH_REMARK_YAML, SEED_JOB_YAML } from './job.examples';
 
 export function documentJobBodies(doc: OpenAPIObject): void {
@@ -29,3 +31,14 @@ export function documentJobBodies(doc: OpenAPIObject): void {
     },
   };
 }
+
+/** A Status answer for each of `codes`, described in the route's own words where it has them. */
+export const errorResponses = (
+  codes: readonly number[],
+  text: Readonly<Record<number, string>> = {},
+): MethodDecorator =>
+  applyDecorators(
+    ...codes.map((status) =>
+      ApiResponse({ status, type: StatusDto, description: text[status], example: statusExample(status) }),
+    ),
+  );
