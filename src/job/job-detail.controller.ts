@@ -17,7 +17,6 @@ import { CurrentCaller, Permission, Requires } from '../auth/auth.decorators';
 import type { Caller } from '../auth/user-info';
 import { MAX_PARAM_LENGTH } from '../common/http/protocol-errors';
 import { TABLE_ACCEPT } from '../k8s/job-list.repository';
-import { warningHeader } from '../k8s/warnings';
 import { JobParamsDto } from './dto/job-params.dto';
 import { JobPodParamsDto } from './dto/job-pod-params.dto';
 import { JobSummaryDto } from './dto/job-summary.dto';
@@ -31,7 +30,7 @@ import {
   SUMMARY_EXAMPLE,
 } from './job-detail.examples';
 import { errorResponses } from './job.openapi';
-import { send } from './negotiation';
+import { send, withWarnings } from './negotiation';
 
 const JOB_PATH = 'api/v1/_raw/job/namespace/:namespace/name/:name';
 
@@ -50,10 +49,6 @@ const ERROR_TEXT: Record<number, string> = {
   502: 'The apiserver failed',
   503: 'The apiserver is unreachable',
   504: 'The apiserver did not answer in time',
-};
-
-const withWarnings = (res: FastifyReply, warnings: string[]): void => {
-  if (warnings.length) void res.header('Warning', [...new Set(warnings)].map(warningHeader));
 };
 
 const TEXT = 'text/plain; charset=utf-8';

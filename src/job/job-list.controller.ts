@@ -18,18 +18,18 @@ import { bearerToken } from '../auth/auth.guard';
 import { CurrentCaller, RequiresJobs } from '../auth/auth.decorators';
 import type { Caller } from '../auth/user-info';
 import { TABLE_ACCEPT } from '../k8s/job-list.repository';
-import { warningHeader } from '../k8s/warnings';
 import { ListJobsQueryDto } from './dto/list-jobs.query.dto';
 import { JobParamsDto, NamespaceParamsDto } from './dto/job-params.dto';
 import { JobListService, ListReply } from './job-list.service';
 import { errorResponses } from './job.openapi';
+import { withWarnings } from './negotiation';
 import { Begin, JobWatchService, WatchRequest } from './watch/job-watch.service';
 import { WATCH } from './watch/watch-constraint';
 
 const BASE = 'api/v1/_raw/job';
 
 function send(res: FastifyReply, reply: ListReply): void {
-  if (reply.warnings.length) void res.header('Warning', [...new Set(reply.warnings)].map(warningHeader));
+  withWarnings(res, reply.warnings);
   void res.status(reply.code).type(reply.contentType).send(reply.body);
 }
 

@@ -2,7 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import { YAML_TYPES } from '../common/body/parse-body';
 import { toYaml } from '../common/body/yaml-emit';
-import { warningHeader } from '../k8s/warnings';
+import { warningHeaders } from '../k8s/warnings';
 import type { RawReply } from './job.service';
 
 const JSON_ANY = ['application/json', 'application/*', '*/*'];
@@ -26,10 +26,15 @@ export function wantsYaml(accept: string | undefined): boolean {
   return false;
 }
 
+/** The apiserver's warnings (and the gateway's own) as Warning headers of the answer. */
+export function withWarnings(res: FastifyReply, warnings: readonly string[]): void {
+  if (warnings.length) void res.header('Warning', warningHeaders(warnings));
+}
+
 /** Sends a reply in the form the caller asked for, with the apiserver's warnings. */
 export function send(res: FastifyReply, reply: RawReply): void {
   const accept = res.request.headers.accept;
-  if (reply.warnings.length) void res.header('Warning', [...new Set(reply.warnings)].map(warningHeader));
+  withWarnings(res, reply.warnings);
   if (!wantsYaml(accept)) {
     void res.status(reply.code).type('application/json').send(reply.body);
     return;

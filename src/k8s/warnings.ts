@@ -2,6 +2,9 @@
 
 export const warningHeader = (text: string): string => `299 - ${JSON.stringify(text)}`;
 
+/** One header per distinct text, in order. */
+export const warningHeaders = (texts: readonly string[]): string[] => [...new Set(texts)].map(warningHeader);
+
 /** Parses warning headers back into their texts. */
 export function parseWarnings(header: string | string[] | undefined): string[] {
   if (!header) return [];

@@ -2,7 +2,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { dump } from 'js-yaml';
 import { errors, Status, StatusError } from '../../status';
-import { warningHeader } from '../../warnings';
+import { warningHeaders } from '../../warnings';
 import { ResponseFormat } from './negotiation';
 import { APISERVER_MAX_REQUEST_BYTES } from '../../limits';
 
@@ -54,7 +54,7 @@ export function send(
   reply: Reply,
   format: ResponseFormat,
 ): void {
-  if (reply.warnings?.length) res.setHeader('Warning', [...new Set(reply.warnings)].map(warningHeader));
+  if (reply.warnings?.length) res.setHeader('Warning', warningHeaders(reply.warnings));
   let text: string;
   if (format.kind === 'yaml') {
     res.setHeader('Content-Type', 'application/yaml');
