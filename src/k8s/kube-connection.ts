@@ -210,11 +210,7 @@ export class KubeConnection {
   }
 
   /** Where a request goes and what it carries; the server's address is parsed once, in use(). */
-  private target(
-    req: UpstreamRequest,
-    opts: https.RequestOptions,
-    extraHeaders: Record<string, string | string[]>,
-  ): https.RequestOptions & { headers: Record<string, string | string[]> } {
+  private target(req: UpstreamRequest): https.RequestOptions {
     const base = this.base;
     if (!base) throw new Error('the upstream connection has no server yet');
     return {
@@ -223,12 +219,21 @@ export class KubeConnection {
       hostname: base.hostname.replace(/^\[|\]$/g, ''),
       port: base.port,
       path: this.pathOf(req),
-      headers: {
-        ...(opts.headers as Record<string, string> | undefined),
-        Accept: req.accept ?? 'application/json',
-        'User-Agent': USER_AGENT,
-        ...extraHeaders,
-      },
+    };
+  }
+
+  /** What a request carries: the credentials' headers, what it accepts and sends, the caller's. */
+  private headersOf(
+    req: UpstreamRequest,
+    credentials: Record<string, string>,
+    extraHeaders: Record<string, string | string[]>,
+  ): Record<string, string | string[]> {
+    return {
+      ...credentials,
+      Accept: req.accept ?? 'application/json',
+      'User-Agent': USER_AGENT,
+      ...(req.body !== undefined ? { 'Content-Type': req.contentType ?? 'application/json' } : {}),
+      ...extraHeaders,
     };
   }
 
@@ -329,19 +334,12 @@ export class KubeConnection {
     extraHeaders: Record<string, string | string[]>,
   ): Promise<UpstreamReply> {
     const { pool, headers } = await this.credentials(this.base?.protocol === 'https:');
-    const body = req.body;
     try {
       const res = await pool.request({
         method: req.method,
         path: this.pathOf(req),
-        headers: {
-          ...headers,
-          Accept: req.accept ?? 'application/json',
-          'User-Agent': USER_AGENT,
-          ...(body !== undefined ? { 'Content-Type': req.contentType ?? 'application/json' } : {}),
-          ...extraHeaders,
-        },
-        body,
+        headers: this.headersOf(req, headers, extraHeaders),
+        body: req.body,
       });
       const h = res.headers;
       // Declared too large: never read (undici counts the bytes of the others as they come).
@@ -373,9 +371,9 @@ export class KubeConnection {
     req: UpstreamRequest,
     extraHeaders: Record<string, string | string[]> = {},
   ): Promise<UpstreamReply | UpstreamStream> {
-    const { opts } = await this.credentials(this.base?.protocol === 'https:');
+    const { opts, headers } = await this.credentials(this.base?.protocol === 'https:');
     return this.send<UpstreamReply | UpstreamStream>(
-      { ...opts, ...this.target(req, opts, extraHeaders), agent: false },
+      { ...opts, ...this.target(req), headers: this.headersOf(req, headers, extraHeaders), agent: false },
       undefined,
       (res, started, resolve, reject) => {
         const code = res.statusCode ?? 502;
