@@ -1,7 +1,7 @@
 // Lists of Jobs: the apiserver's JobList (or Table) for one namespace or all, passed on as
 // it came, or as YAML.
 import { Injectable } from '@nestjs/common';
-import { toYaml } from '../common/body/yaml-emit';
+import { jsonToYaml } from '../common/body/yaml-emit';
 import type { Caller } from '../auth/user-info';
 import { JobListRepository, ListFormat, TABLE_ACCEPT } from '../k8s/job-list.repository';
 import { ListJobsQueryDto } from './dto/list-jobs.query.dto';
@@ -61,7 +61,7 @@ export class JobListService {
       return {
         code: reply.code,
         contentType: 'application/yaml',
-        body: toYaml(JSON.parse(reply.body.toString('utf8'))),
+        body: jsonToYaml(reply.body),
         warnings: reply.warnings,
       };
     return {

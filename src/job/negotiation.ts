@@ -1,7 +1,7 @@
 // The form of an answer: the apiserver's JSON as it came, or YAML when the caller prefers it.
 import type { FastifyReply } from 'fastify';
 import { YAML_TYPES } from '../common/body/parse-body';
-import { toYaml } from '../common/body/yaml-emit';
+import { jsonToYaml } from '../common/body/yaml-emit';
 import { warningHeaders } from '../k8s/warnings';
 import type { RawReply } from './job.service';
 
@@ -39,6 +39,5 @@ export function send(res: FastifyReply, reply: RawReply): void {
     void res.status(reply.code).type('application/json').send(reply.body);
     return;
   }
-  const object: unknown = JSON.parse(reply.body.toString());
-  void res.status(reply.code).type('application/yaml').send(toYaml(object));
+  void res.status(reply.code).type('application/yaml').send(jsonToYaml(reply.body));
 }

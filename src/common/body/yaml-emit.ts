@@ -1,82 +1,270 @@
-// YAML for what came as JSON (an apiserver answer): block style as kubectl prints it, strings
-// plain only when no YAML reader could take them for anything else, double-quoted (JSON's
-// escapes are YAML's) otherwise. js-yaml's dump handles any value and every style; for JSON
-// data this does the same job in about a tenth of the time, most of a GET as YAML.
-import { isObject } from '../../k8s/json';
+// YAML for what came as JSON (an apiserver answer), written straight from the JSON bytes: no
+// object is built, and the answer is bytes ready for the socket. Block style as kubectl prints
+// it; strings plain only when no YAML reader could take them for anything else, double-quoted
+// (JSON's escapes are YAML's) otherwise; integers exactly as the apiserver wrote them. The
+// input is checked as JSON.parse checks it: anything else throws a SyntaxError.
 
-// Starts with a letter, _ or /, and holds no character that means something in YAML; a ':'
-// only before more text (never ': ').
-const PLAIN = /^[A-Za-z_/](?:[A-Za-z0-9_./@-]|:(?=[A-Za-z0-9_./@-]))*$/;
 // Words YAML 1.1 readers (js-yaml, go-yaml v2) take for booleans or null.
 const RESERVED =
   /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
-function scalar(s: string): string {
-  return PLAIN.test(s) && !RESERVED.test(s) ? s : JSON.stringify(s);
+const SPACE = 0x20;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const DASH = 0x2d;
+const COLON = 0x3a;
+const NEWLINE = 0x0a;
+const BACKSLASH = 0x5c;
+const OPEN_LIST = 0x5b;
+const CLOSE_LIST = 0x5d;
+const OPEN_MAP = 0x7b;
+const CLOSE_MAP = 0x7d;
+
+// Plain scalars here: a letter, _ or / first, then letters, digits and _ . / @ -, with a ':'
+// only before one of those (never ': ', never at the end).
+const START = new Uint8Array(128);
+const REST = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  START[c] = /[A-Za-z_/]/.test(ch) ? 1 : 0;
+  REST[c] = /[A-Za-z0-9_./@-]/.test(ch) ? 1 : 0;
 }
 
-/** An empty collection or a scalar, on the line of its key; undefined for a non-empty collection. */
-function inline(v: unknown): string | undefined {
-  if (v === null) return 'null';
-  switch (typeof v) {
-    case 'string':
-      return scalar(v);
-    case 'number':
-      return Number.isFinite(v) ? String(v) : 'null';
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'object':
-      if (Array.isArray(v)) return v.length ? undefined : '[]';
-      return Object.keys(v).length ? undefined : '{}';
-    case 'undefined':
-    case 'bigint':
-    case 'function':
-    case 'symbol':
-      // Not JSON data; as JSON.stringify would write it inside a list.
-      return 'null';
+/** A string as YAML reads it back: plain when safe, else JSON's double-quoted form. */
+export function yamlString(s: string): string {
+  return isPlain(s) ? s : JSON.stringify(s);
+}
+
+function isPlain(s: string): boolean {
+  const n = s.length;
+  if (!n || s.charCodeAt(0) >= 128 || !START[s.charCodeAt(0)]) return false;
+  for (let i = 1; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return false;
+    if (c === COLON) {
+      const next = i + 1 < n ? s.charCodeAt(i + 1) : -1;
+      if (next < 0 || next >= 128 || !REST[next]) return false;
+    } else if (!REST[c]) return false;
   }
+  return n > 5 || !RESERVED.test(s);
 }
 
-// Keys repeat from object to object (name, metadata, ...): each is quoted or not once.
-const keys = new Map<string, string>();
-function keyOf(k: string): string {
-  let out = keys.get(k);
-  if (out === undefined) {
-    out = scalar(k);
-    if (keys.size < 10_000) keys.set(k, out);
+/** Whether the short ASCII string src[start, end) is a word YAML 1.1 reads as a boolean or null. */
+function reserved(src: Buffer, start: number, end: number): boolean {
+  if (!FIRST_OF_RESERVED[src[start]]) return false;
+  let word = '';
+  for (let k = start; k < end; k++) word += String.fromCharCode(src[k]);
+  return RESERVED.test(word);
+}
+const FIRST_OF_RESERVED = new Uint8Array(256);
+for (const c of 'yYnNtTfFoO') FIRST_OF_RESERVED[c.charCodeAt(0)] = 1;
+
+const WHITESPACE = new Uint8Array(256);
+for (const c of [0x20, 0x09, 0x0a, 0x0d]) WHITESPACE[c] = 1;
+
+class Transcoder {
+  private out: Buffer;
+  private n = 0;
+  private i = 0;
+  /** The next line's indentation is already written: a list item's dash stands in for it. */
+  private dashed = false;
+
+  constructor(private readonly src: Buffer) {
+    this.out = Buffer.allocUnsafe(Math.max(256, src.length * 2));
   }
-  return out;
-}
 
-/** A non-empty collection as lines at `indent`, each ending in a newline. */
-function block(v: unknown, indent: string): string {
-  let out = '';
-  if (Array.isArray(v)) {
-    for (const item of v) {
-      const one = inline(item);
-      // A collection's first line follows the dash; the rest line up under it.
-      out +=
-        one !== undefined
-          ? `${indent}- ${one}\n`
-          : `${indent}- ${block(item, `${indent}  `).slice(indent.length + 2)}`;
+  run(): Buffer {
+    this.skip();
+    if (!this.inline()) this.block(0);
+    else this.byte(NEWLINE);
+    this.skip();
+    if (this.i < this.src.length) this.fail();
+    return this.out.subarray(0, this.n);
+  }
+
+  /** Whether the collection at the cursor is empty. */
+  private empty(): boolean {
+    const close = this.src[this.i] === OPEN_MAP ? CLOSE_MAP : CLOSE_LIST;
+    return this.src[this.after(this.i + 1)] === close;
+  }
+
+  /** A scalar or an empty collection, written where the cursor is; false for anything else. */
+  private inline(): boolean {
+    const c = this.src[this.i];
+    if (c === OPEN_MAP || c === OPEN_LIST) {
+      if (!this.empty()) return false;
+      this.i = this.after(this.i + 1) + 1;
+      this.ascii(c === OPEN_MAP ? '{}' : '[]');
+      return true;
     }
-    return out;
+    if (c === QUOTE) this.string();
+    else this.literal();
+    return true;
   }
-  if (!isObject(v)) return out;
-  for (const key in v) {
-    const value = v[key];
-    if (value === undefined) continue;
-    const one = inline(value);
-    if (one !== undefined) out += `${indent}${keyOf(key)}: ${one}\n`;
-    // A list under a key stays at the key's indentation, as kubectl writes it.
-    else out += `${indent}${keyOf(key)}:\n${block(value, Array.isArray(value) ? indent : `${indent}  `)}`;
+
+  /** The non-empty collection at the cursor, one line per entry at `indent`. */
+  private block(indent: number): void {
+    const open = this.src[this.i++];
+    const list = open === OPEN_LIST;
+    const close = list ? CLOSE_LIST : CLOSE_MAP;
+    for (;;) {
+      this.skip();
+      this.lineStart(indent);
+      if (list) {
+        this.ascii('- ');
+        if (!this.inline()) {
+          // A collection's first line follows the dash; the rest line up under it.
+          this.dashed = true;
+          this.block(indent + 2);
+        } else this.byte(NEWLINE);
+      } else {
+        if (this.src[this.i] !== QUOTE) this.fail();
+        this.string();
+        this.skip();
+        if (this.src[this.i++] !== COLON) this.fail();
+        this.skip();
+        const c = this.src[this.i];
+        if ((c === OPEN_LIST || c === OPEN_MAP) && !this.empty()) {
+          this.ascii(':\n');
+          // A list under a key stays at the key's indentation, as kubectl writes it.
+          this.block(c === OPEN_LIST ? indent : indent + 2);
+        } else {
+          this.ascii(': ');
+          this.inline();
+          this.byte(NEWLINE);
+        }
+      }
+      this.skip();
+      const next = this.src[this.i++];
+      if (next === close) return;
+      if (next !== COMMA) this.fail();
+    }
   }
-  return out;
+
+  private lineStart(indent: number): void {
+    if (this.dashed) {
+      this.dashed = false;
+      return;
+    }
+    this.room(indent);
+    for (let k = 0; k < indent; k++) this.out[this.n++] = SPACE;
+  }
+
+  /** The JSON string at the cursor, as a YAML scalar. */
+  private string(): void {
+    const src = this.src;
+    const start = ++this.i;
+    let plain = true;
+    let copy = true;
+    let j = start;
+    for (; j < src.length; j++) {
+      const c = src[j];
+      if (c === QUOTE) break;
+      if (c === BACKSLASH) {
+        copy = false;
+        j++;
+      } else if (c >= 128) copy = false;
+      else if (c < SPACE) this.fail();
+      else if (plain)
+        plain =
+          j === start
+            ? START[c] === 1
+            : c === COLON
+              ? j + 1 < src.length && src[j + 1] < 128 && REST[src[j + 1]] === 1
+              : REST[c] === 1;
+    }
+    if (j >= src.length) this.fail();
+    this.i = j + 1;
+    if (!copy) {
+      // Escapes or non-ASCII text: decoded as JSON.parse would, then written back.
+      this.text(yamlString(JSON.parse(src.toString('utf8', start - 1, j + 1)) as string));
+      return;
+    }
+    const len = j - start;
+    // Printable ASCII without escapes: JSON's quoted form is the raw token itself.
+    const bare = plain && len > 0 && (len > 5 || !reserved(src, start, j));
+    this.room(len + 2);
+    const out = this.out;
+    let n = this.n;
+    if (!bare) out[n++] = QUOTE;
+    // Byte by byte: most strings here are short, and a native copy costs more to call.
+    for (let k = start; k < j; k++) out[n++] = src[k];
+    if (!bare) out[n++] = QUOTE;
+    this.n = n;
+  }
+
+  /** A number, true, false or null at the cursor. */
+  private literal(): void {
+    const src = this.src;
+    const start = this.i;
+    let j = start;
+    let integer = true;
+    for (; j < src.length; j++) {
+      const c = src[j];
+      if (c >= 0x30 && c <= 0x39) continue;
+      if (WHITESPACE[c] || c === COMMA || c === CLOSE_LIST || c === CLOSE_MAP) break;
+      if (c !== DASH || j !== start) integer = false;
+    }
+    this.i = j;
+    const len = j - start;
+    // An integer as it came (the apiserver's int64s, beyond what a double holds exactly).
+    const sign = src[start] === DASH ? 1 : 0;
+    const digits = len - sign;
+    // No leading zero, and not -0 (which reads as 0).
+    if (integer && digits > 0 && (src[start + sign] !== 0x30 || (digits === 1 && !sign))) {
+      this.room(len);
+      for (let k = start; k < j; k++) this.out[this.n++] = src[k];
+      return;
+    }
+    const token = src.toString('latin1', start, j);
+    if (token === 'true' || token === 'false' || token === 'null') return this.ascii(token);
+    if (!NUMBER.test(token)) this.fail(start);
+    const v = Number(token);
+    this.ascii(Number.isFinite(v) ? String(v) : 'null');
+  }
+
+  /** The first position at or after `j` that is not JSON whitespace. */
+  private after(j: number): number {
+    while (j < this.src.length && WHITESPACE[this.src[j]]) j++;
+    return j;
+  }
+
+  private skip(): void {
+    this.i = this.after(this.i);
+  }
+
+  private byte(c: number): void {
+    this.room(1);
+    this.out[this.n++] = c;
+  }
+
+  private ascii(s: string): void {
+    this.room(s.length);
+    for (let k = 0; k < s.length; k++) this.out[this.n++] = s.charCodeAt(k);
+  }
+
+  private text(s: string): void {
+    const len = Buffer.byteLength(s);
+    this.room(len);
+    this.n += this.out.write(s, this.n, 'utf8');
+  }
+
+  private room(k: number): void {
+    if (this.n + k <= this.out.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.n + k));
+    this.out.copy(grown, 0, 0, this.n);
+    this.out = grown;
+  }
+
+  private fail(at = this.i): never {
+    // JSON.parse's own message for what is wrong; the position as a fallback.
+    JSON.parse(this.src.toString('utf8'));
+    throw new SyntaxError(`Unexpected token in JSON at position ${at}`);
+  }
 }
 
-/** `value` (JSON data) as a YAML document. */
-export function toYaml(value: unknown): string {
-  const one = inline(value);
-  if (one !== undefined) return `${one}\n`;
-  return block(value, '');
+/** The JSON document `json` as a YAML document (UTF-8). */
+export function jsonToYaml(json: Buffer | string): Buffer {
+  return new Transcoder(typeof json === 'string' ? Buffer.from(json) : json).run();
 }
