@@ -11,7 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { KubeConfig } from '@kubernetes/client-node';
-import { Pool } from 'undici';
+import { Dispatcher, Pool } from 'undici';
 import { timed, TimingObserver } from '../common/logging/timed';
 import { failureStatus, StatusError } from './status';
 import { parseWarnings } from './warnings';
@@ -328,38 +328,58 @@ export class KubeConnection {
     return timed(this.observers, req, this.call(req, extraHeaders));
   }
 
-  /** An ordinary call, its answer read whole within the bound. */
+  /**
+   * An ordinary call, its answer read whole within the bound. undici's low-level dispatch:
+   * the chunks are collected as they come, without the stream its request() API builds.
+   */
   private async call(
     req: UpstreamRequest,
     extraHeaders: Record<string, string | string[]>,
   ): Promise<UpstreamReply> {
     const { pool, headers } = await this.credentials(this.base?.protocol === 'https:');
-    try {
-      const res = await pool.request({
-        method: req.method,
-        path: this.pathOf(req),
-        headers: this.headersOf(req, headers, extraHeaders),
-        body: req.body,
-      });
-      const h = res.headers;
-      // Declared too large: never read (undici counts the bytes of the others as they come).
-      if (Number(h['content-length']) > this.maxResponseBytes) {
-        res.body.destroy();
-        throw this.tooLarge();
-      }
-      const answer = Buffer.from(await res.body.arrayBuffer());
-      const retryAfter = h['retry-after'];
-      return {
-        code: res.statusCode,
-        body: answer,
-        contentType: String(h['content-type'] ?? ''),
-        warnings: parseWarnings(h.warning),
-        ...(retryAfter ? { retryAfter: String(retryAfter) } : {}),
+    return new Promise<UpstreamReply>((resolve, reject) => {
+      let code = 0;
+      let answerHeaders: Record<string, string | string[] | undefined> = {};
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const handler: Dispatcher.DispatchHandler = {
+        // Its presence tells undici this handler takes the controller-style callbacks.
+        onRequestStart: () => undefined,
+        onResponseStart: (controller, statusCode, h) => {
+          code = statusCode;
+          answerHeaders = h;
+          // Declared too large: never read (undici counts the bytes of the others as they come).
+          if (Number(h['content-length']) > this.maxResponseBytes) controller.abort(this.tooLarge());
+        },
+        onResponseData: (_controller, chunk) => {
+          chunks.push(chunk);
+          size += chunk.length;
+        },
+        onResponseEnd: () => {
+          const retryAfter = answerHeaders['retry-after'];
+          resolve({
+            code,
+            body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
+            contentType: String(answerHeaders['content-type'] ?? ''),
+            warnings: parseWarnings(answerHeaders.warning),
+            ...(retryAfter ? { retryAfter: String(retryAfter) } : {}),
+          });
+        },
+        onResponseError: (_controller, e) => {
+          if ((e as { code?: unknown }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') reject(this.tooLarge());
+          else reject(e instanceof StatusError ? e : this.transportError(e));
+        },
       };
-    } catch (e) {
-      if ((e as { code?: unknown }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw this.tooLarge();
-      throw e instanceof StatusError ? e : this.transportError(e);
-    }
+      pool.dispatch(
+        {
+          method: req.method,
+          path: this.pathOf(req),
+          headers: this.headersOf(req, headers, extraHeaders),
+          body: req.body,
+        },
+        handler,
+      );
+    });
   }
 
   /**
