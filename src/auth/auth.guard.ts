@@ -2,7 +2,7 @@
 // is required, a user is looked up (unless the token is passed through), the caller's
 // requests are counted against its rate limit, and the RBAC policy decides on the route's
 // verb for batch/jobs in the path's namespace.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
@@ -65,7 +65,7 @@ export class AuthGuard implements CanActivate {
     if (this.config.modes.includes('passthrough')) {
       // The apiserver authenticates and authorizes the caller's own token. A digest keeps
       // the token out of the counters' keys (and Redis); failures count per address.
-      await this.count(`token:${createHash('sha256').update(token).digest('base64url')}`);
+      await this.count(`token:${hash('sha256', token, 'base64url')}`);
       req.caller = { bearerToken: token };
       return true;
     }
