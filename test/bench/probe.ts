@@ -1,6 +1,6 @@
 // Preloaded (`-r`) into every Node process the bench starts, and active only when BENCH_PROBE=1
 // and the process was forked with an IPC channel: it answers the bench with the process's
-// memory (live heap after a full GC, so start the process with --expose-gc), the TCP
+// memory (as held, and retained after a last-resort GC: start the process with --expose-gc), the TCP
 // connections its servers have accepted, and V8 CPU profiles on demand. It lets the bench
 // look inside the gateway without a line of bench code in src/.
 import { writeFileSync } from 'node:fs';
@@ -33,11 +33,15 @@ function install(send: (m: ProbeReply) => void): void {
   const handle = async (m: ProbeRequest): Promise<ProbeReply> => {
     switch (m.probe) {
       case 'stats': {
-        const gc = (globalThis as { gc?: () => void }).gc;
-        gc?.();
+        const heldRss = process.memoryUsage.rss();
+        // V8's own options for gc(): a last-resort collection also shrinks the young
+        // generation and releases pooled pages, so what remains is what the process retains.
+        const gc = (globalThis as { gc?: (options?: object) => void }).gc;
+        gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
         const mem = process.memoryUsage();
         return {
           id: m.id,
+          heldRss,
           rss: mem.rss,
           heapUsed: mem.heapUsed,
           heapTotal: mem.heapTotal,

@@ -14,6 +14,10 @@ export type ProbeReply =
   | { id: number; error: string };
 
 export interface ProbeStats {
+  /** RSS as the process held it when asked, before any GC: V8's young generation and page
+   * pool grow with the load (to 128 MiB and more on a large host) and stay. */
+  heldRss: number;
+  /** RSS after a last-resort GC, which hands those back: what the process itself retains. */
   rss: number;
   heapUsed: number;
   /** What V8 holds for its heap, used or not: RSS that is not live objects shows here. */
