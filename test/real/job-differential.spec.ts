@@ -163,8 +163,15 @@ const CASES: Case[] = [
     name: 'suspend-resume',
     spec: { suspend: true, completions: 2, parallelism: 2 },
     async drive(t, ns, name, snap) {
-      await until(`${t.name}: ${name} suspended`, async () =>
-        trueCondition((await getJob(t, ns, name)).json, 'Suspended'),
+      // kube-controller-manager records events asynchronously, after the status it reports:
+      // the snapshot waits for the Suspended event too, or it compares that race.
+      await until(
+        `${t.name}: ${name} suspended, and its event recorded`,
+        async () =>
+          trueCondition((await getJob(t, ns, name)).json, 'Suspended') &&
+          ((await t.call('GET', `/api/v1/namespaces/${ns}/events`)).json?.items ?? []).some(
+            (e: Json) => e.reason === 'Suspended' && e.involvedObject?.name === name,
+          ),
       );
       await snap('suspended');
       await t.call('PATCH', jobPath(ns, name), { spec: { suspend: false } }, MERGE);
