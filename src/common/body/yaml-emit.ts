@@ -31,23 +31,24 @@ for (let c = 0; c < 128; c++) {
   REST[c] = /[A-Za-z0-9_./@-]/.test(ch) ? 1 : 0;
 }
 
-/** A string as YAML reads it back: plain when safe, else JSON's double-quoted form. */
-export function yamlString(s: string): string {
-  return isPlain(s) ? s : JSON.stringify(s);
+/** Whether `c` may stand at its place in a plain scalar; `next` follows it (-1 at the end). */
+function plainAt(c: number, next: number, first: boolean): boolean {
+  if (c >= 128) return false;
+  if (first) return START[c] === 1;
+  if (c === COLON) return next >= 0 && next < 128 && REST[next] === 1;
+  return REST[c] === 1;
 }
 
-function isPlain(s: string): boolean {
+const FIRST_OF_RESERVED = new Uint8Array(256);
+for (const c of 'yYnNtTfFoO') FIRST_OF_RESERVED[c.charCodeAt(0)] = 1;
+
+/** A string as YAML reads it back: plain when safe, else JSON's double-quoted form. */
+export function yamlString(s: string): string {
   const n = s.length;
-  if (!n || s.charCodeAt(0) >= 128 || !START[s.charCodeAt(0)]) return false;
-  for (let i = 1; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128) return false;
-    if (c === COLON) {
-      const next = i + 1 < n ? s.charCodeAt(i + 1) : -1;
-      if (next < 0 || next >= 128 || !REST[next]) return false;
-    } else if (!REST[c]) return false;
-  }
-  return n > 5 || !RESERVED.test(s);
+  let plain = n > 0 && (n > 5 || !RESERVED.test(s));
+  for (let i = 0; plain && i < n; i++)
+    plain = plainAt(s.charCodeAt(i), i + 1 < n ? s.charCodeAt(i + 1) : -1, i === 0);
+  return plain ? s : JSON.stringify(s);
 }
 
 /** Whether the short ASCII string src[start, end) is a word YAML 1.1 reads as a boolean or null. */
@@ -57,8 +58,6 @@ function reserved(src: Buffer, start: number, end: number): boolean {
   for (let k = start; k < end; k++) word += String.fromCharCode(src[k]);
   return RESERVED.test(word);
 }
-const FIRST_OF_RESERVED = new Uint8Array(256);
-for (const c of 'yYnNtTfFoO') FIRST_OF_RESERVED[c.charCodeAt(0)] = 1;
 
 const WHITESPACE = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d]) WHITESPACE[c] = 1;
@@ -166,13 +165,7 @@ class Transcoder {
         j++;
       } else if (c >= 128) copy = false;
       else if (c < SPACE) this.fail();
-      else if (plain)
-        plain =
-          j === start
-            ? START[c] === 1
-            : c === COLON
-              ? j + 1 < src.length && src[j + 1] < 128 && REST[src[j + 1]] === 1
-              : REST[c] === 1;
+      else if (plain) plain = plainAt(c, j + 1 < src.length ? src[j + 1] : -1, j === start);
     }
     if (j >= src.length) this.fail();
     this.i = j + 1;
