@@ -90,6 +90,22 @@ function credentialView(kc: KubeConfig): KubeConfig {
   return view;
 }
 
+/** An answer read whole, as the gateway passes it on. */
+function replyOf(
+  code: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: Buffer,
+): UpstreamReply {
+  const retryAfter = headers['retry-after'];
+  return {
+    code,
+    body,
+    contentType: String(headers['content-type'] ?? ''),
+    warnings: parseWarnings(headers.warning),
+    ...(retryAfter ? { retryAfter: String(retryAfter) } : {}),
+  };
+}
+
 export class KubeConnection {
   private pool?: { key: string; pool: Pool };
   private sockets = 0;
@@ -249,42 +265,6 @@ export class KubeConnection {
     return base.pathname.replace(/\/$/, '') + req.path + search;
   }
 
-  /**
-   * Sends a request and hands its response to `onResponse`; the deadline runs until that
-   * settles the answer (a watch settles once its headers are in), and a transport failure
-   * rejects with its Status.
-   */
-  private send<T>(
-    options: https.RequestOptions,
-    body: string | undefined,
-    onResponse: (
-      res: http.IncomingMessage,
-      started: http.ClientRequest,
-      resolve: (v: T) => void,
-      reject: (e: unknown) => void,
-    ) => void,
-  ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const settle =
-        <A>(f: (a: A) => void) =>
-        (a: A): void => {
-          clearTimeout(deadline);
-          f(a);
-        };
-      const started = (options.protocol === 'https:' ? https : http).request(options, (res) =>
-        onResponse(res, started, settle(resolve), settle(reject)),
-      );
-      const deadline = setTimeout(() => {
-        started.destroy(Object.assign(new Error('deadline'), { code: 'ETIMEDOUT' }));
-      }, this.timeoutMs);
-      started.on('error', (e) => {
-        clearTimeout(deadline);
-        reject(this.transportError(e));
-      });
-      started.end(body);
-    });
-  }
-
   /** Reads a whole answer; one past the bound is cut off and is a 502, never held whole. */
   private readWhole(
     res: http.IncomingMessage,
@@ -308,16 +288,7 @@ export class KubeConnection {
       }
       chunks.push(c);
     });
-    res.on('end', () => {
-      const retryAfter = res.headers['retry-after'];
-      resolve({
-        code: res.statusCode ?? 502,
-        body: Buffer.concat(chunks, size),
-        contentType: String(res.headers['content-type'] ?? ''),
-        warnings: parseWarnings(res.headers.warning),
-        ...(retryAfter ? { retryAfter } : {}),
-      });
-    });
+    res.on('end', () => resolve(replyOf(res.statusCode ?? 502, res.headers, Buffer.concat(chunks, size))));
     res.on('error', (e) => reject(this.transportError(e)));
   }
 
@@ -355,16 +326,10 @@ export class KubeConnection {
           chunks.push(chunk);
           size += chunk.length;
         },
-        onResponseEnd: () => {
-          const retryAfter = answerHeaders['retry-after'];
-          resolve({
-            code,
-            body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
-            contentType: String(answerHeaders['content-type'] ?? ''),
-            warnings: parseWarnings(answerHeaders.warning),
-            ...(retryAfter ? { retryAfter: String(retryAfter) } : {}),
-          });
-        },
+        onResponseEnd: () =>
+          resolve(
+            replyOf(code, answerHeaders, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)),
+          ),
         onResponseError: (_controller, e) => {
           if ((e as { code?: unknown }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') reject(this.tooLarge());
           else reject(e instanceof StatusError ? e : this.transportError(e));
@@ -383,30 +348,48 @@ export class KubeConnection {
   }
 
   /**
-   * A request whose answer is read as it comes (a watch). The shared keep-alive agent is
-   * not used: a watch holds its socket for minutes and would starve ordinary calls. The
-   * deadline covers the response headers only; a non-2xx answer is read whole (bounded).
+   * A request whose answer is read as it comes (a watch). The keep-alive pool is not used: a
+   * watch holds its socket for minutes and would starve ordinary calls. The deadline covers
+   * the response headers of a 2xx answer; any other answer is read whole (bounded) within it.
    */
   async stream(
     req: UpstreamRequest,
     extraHeaders: Record<string, string | string[]> = {},
   ): Promise<UpstreamReply | UpstreamStream> {
     const { opts, headers } = await this.credentials(this.base?.protocol === 'https:');
-    return this.send<UpstreamReply | UpstreamStream>(
-      { ...opts, ...this.target(req), headers: this.headersOf(req, headers, extraHeaders), agent: false },
-      undefined,
-      (res, started, resolve, reject) => {
+    const options = {
+      ...opts,
+      ...this.target(req),
+      headers: this.headersOf(req, headers, extraHeaders),
+      agent: false,
+    };
+    return new Promise<UpstreamReply | UpstreamStream>((resolve, reject) => {
+      const settle =
+        <A>(f: (a: A) => void) =>
+        (a: A): void => {
+          clearTimeout(deadline);
+          f(a);
+        };
+      const started = (options.protocol === 'https:' ? https : http).request(options, (res) => {
         const code = res.statusCode ?? 502;
         if (code >= 200 && code < 300)
-          resolve({
+          settle(resolve)({
             code,
             contentType: String(res.headers['content-type'] ?? ''),
             body: res,
             close: () => started.destroy(),
           });
-        else this.readWhole(res, started, resolve, reject);
-      },
-    );
+        else this.readWhole(res, started, settle(resolve), settle(reject));
+      });
+      const deadline = setTimeout(() => {
+        started.destroy(Object.assign(new Error('deadline'), { code: 'ETIMEDOUT' }));
+      }, this.timeoutMs);
+      started.on('error', (e) => {
+        clearTimeout(deadline);
+        reject(this.transportError(e));
+      });
+      started.end();
+    });
   }
 
   private tooLarge(): StatusError {
