@@ -10,14 +10,14 @@ export interface CheckFailure {
   body: string;
 }
 
-/** A property's check: its value and the whole (converted) object it belongs to. */
-export type CheckFn = (value: unknown, object: Record<string, unknown>) => CheckFailure | undefined;
+/** A rule on one field's value; `parent` is the object that holds it (a DTO: the converted one). */
+export type Rule = (value: unknown, parent: Record<string, unknown>) => CheckFailure | undefined;
 
 /** What a DTO declares for one property, in declaration order. */
 export interface DtoField {
   property: string;
   convert?: (value: unknown) => unknown;
-  checks: CheckFn[];
+  checks: Rule[];
 }
 
 const declared = new WeakMap<object, DtoField[]>();
@@ -49,7 +49,7 @@ export function dtoFields(cls: { prototype: unknown }): readonly DtoField[] {
 }
 
 /** A rule on the property; the failure is a field error at the property's name. */
-export function Check(fn: CheckFn): PropertyDecorator {
+export function Check(fn: Rule): PropertyDecorator {
   return (target, property) => void fieldOf(target, property).checks.push(fn);
 }
 
@@ -89,9 +89,6 @@ export const notSupported = (value: unknown, valid: readonly string[]): CheckFai
   type: 'FieldValueNotSupported',
   body: `Unsupported value: ${renderValue(value)}: supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}`,
 });
-
-/** A rule on one field's value; `parent` is the object that holds it. */
-export type Rule = (value: unknown, parent: Record<string, unknown>) => CheckFailure | undefined;
 
 /** Present and an object (a mapping). */
 export const requiredObject: Rule = (v) =>
