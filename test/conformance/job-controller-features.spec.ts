@@ -5,14 +5,10 @@
 // in-process client. Not real: time runs TIME_SCALE times faster.
 import { FakeClient, EVENTS, JOBS, NAMESPACES, PODS } from '../../src/k8s/fake/client/fake-client';
 import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
-import { sleep, until as waitUntil } from '../support/wait';
+import { sleep, untilSoon as until } from '../support/wait';
 
 type Json = Record<string, any>;
 const TIME_SCALE = 50;
-
-// The fake at TIME_SCALE gets there in milliseconds: look often.
-const until = <T>(what: string, probe: () => Promise<T | undefined | false>, ms = 15000): Promise<T> =>
-  waitUntil(what, probe, ms, 5);
 
 const job = (name: string, spec: Json, pod: Json = {}): Json => ({
   apiVersion: 'batch/v1',

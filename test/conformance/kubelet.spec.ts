@@ -5,14 +5,10 @@
 import { EVENTS, FakeClient, NAMESPACES, PODS } from '../../src/k8s/fake/client/fake-client';
 import { FAKE_NODE_NAME } from '../../src/k8s/fake/registry/node.strategy';
 import { FakeApiServer, startFakeApiServer } from '../../src/k8s/fake/server';
-import { until as waitUntil } from '../support/wait';
+import { untilSoon as until } from '../support/wait';
 
 type Json = Record<string, any>;
 const TIME_SCALE = 50;
-
-// The fake at TIME_SCALE gets there in milliseconds: look often.
-const until = <T>(what: string, probe: () => Promise<T | undefined | false>, ms = 15000): Promise<T> =>
-  waitUntil(what, probe, ms, 5);
 
 describe('the simulated kubelet', () => {
   let fake: FakeApiServer;

@@ -19,3 +19,10 @@ export async function until<T>(
     await sleep(everyMs);
   }
 }
+
+/** until() for the fake at TIME_SCALE, which gets there in milliseconds: looks every 5 ms, for 15 s. */
+export const untilSoon = <T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 15000,
+): Promise<T> => until(what, probe, ms, 5);
