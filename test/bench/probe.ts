@@ -1,7 +1,7 @@
 // Preloaded (`-r`) into every Node process the bench starts, and active only when BENCH_PROBE=1
 // and the process was forked with an IPC channel: it answers the bench with the process's
 // memory (as held, and retained after a last-resort GC: start the process with --expose-gc), the TCP
-// connections its servers have accepted, and V8 CPU profiles on demand. It lets the bench
+// connections its servers have accepted, and V8 CPU and allocation profiles on demand. It lets the bench
 // look inside the gateway without a line of bench code in src/.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -30,6 +30,16 @@ function install(send: (m: ProbeReply) => void): void {
       session.post(method, params, (err, result) => (err ? reject(err) : resolve(result)));
     });
 
+  const open = (): void => {
+    session = new Session();
+    session.connect();
+  };
+  const close = (file: string, profile: unknown): void => {
+    session?.disconnect();
+    session = undefined;
+    writeFileSync(file, JSON.stringify(profile));
+  };
+
   const handle = async (m: ProbeRequest): Promise<ProbeReply> => {
     switch (m.probe) {
       case 'stats': {
@@ -56,17 +66,29 @@ function install(send: (m: ProbeReply) => void): void {
         return { id: m.id, cpuMicros: user + system, mainThreadMicros: main.user + main.system };
       }
       case 'profile-start':
-        session = new Session();
-        session.connect();
+        open();
         await post('Profiler.enable');
         await post('Profiler.setSamplingInterval', { interval: m.intervalMicros });
         await post('Profiler.start');
         return { id: m.id };
       case 'profile-stop': {
         const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-        session?.disconnect();
-        session = undefined;
-        writeFileSync(m.file, JSON.stringify(profile));
+        close(m.file, profile);
+        return { id: m.id, file: m.file };
+      }
+      // Every allocation sampled, garbage too: what a request allocates, not what it keeps.
+      case 'alloc-start':
+        open();
+        await post('HeapProfiler.enable');
+        await post('HeapProfiler.startSampling', {
+          samplingInterval: m.intervalBytes,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+        return { id: m.id };
+      case 'alloc-stop': {
+        const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+        close(m.file, profile);
         return { id: m.id, file: m.file };
       }
     }

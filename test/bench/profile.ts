@@ -5,12 +5,14 @@
 //   npx ts-node --transpile-only test/bench/profile.ts
 //   BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (2), BENCH_PROFILE_TARGET=gateway|nest|fastify|bare|fake,
 //   BENCH_PROFILE_CASE (a key of cases.ts: get-json, post-yaml...), BENCH_PROFILE_INTERVAL_US (200).
-//   The .cpuprofile is kept and opens in Chrome DevTools.
+//   BENCH_PROFILE_KIND=alloc samples allocations instead (garbage included; BENCH_PROFILE_INTERVAL_BYTES,
+//   16384) and prints bytes per request. The profile is kept and opens in Chrome DevTools.
 import { copyFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SEED_JOB_YAML } from '../../src/job/job.examples';
 import { CASES, JOBS } from './cases';
+import { AllocProfile, allocReport } from './alloc-profile';
 import { CpuProfile, report, summarize } from './cpu-profile';
 import { call, Child, Stack } from './stack';
 
@@ -18,6 +20,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const TARGET = process.env.BENCH_PROFILE_TARGET ?? 'gateway';
 const CASE = process.env.BENCH_PROFILE_CASE ?? 'get-json';
+const ALLOC = process.env.BENCH_PROFILE_KIND === 'alloc';
 
 async function main(): Promise<void> {
   const stack = new Stack();
@@ -48,14 +51,17 @@ async function main(): Promise<void> {
     body: c.body,
   };
   await stack.load(loader, { ...load, seconds: WARMUP, connections: 32 });
-  const file = join(stack.dir, `${TARGET}.cpuprofile`);
-  await stack.probe(child, {
-    probe: 'profile-start',
-    intervalMicros: Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 200),
-  });
+  const extension = ALLOC ? 'heapprofile' : 'cpuprofile';
+  const file = join(stack.dir, `${TARGET}.${extension}`);
+  await stack.probe(
+    child,
+    ALLOC
+      ? { probe: 'alloc-start', intervalBytes: Number(process.env.BENCH_PROFILE_INTERVAL_BYTES ?? 16384) }
+      : { probe: 'profile-start', intervalMicros: Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 200) },
+  );
   const r = await stack.load(loader, { ...load, seconds: SECONDS, connections: 32 });
-  await stack.probe(child, { probe: 'profile-stop', file });
-  const kept = join(tmpdir(), `job-gateway-${TARGET}-${Date.now()}.cpuprofile`);
+  await stack.probe(child, { probe: ALLOC ? 'alloc-stop' : 'profile-stop', file });
+  const kept = join(tmpdir(), `job-gateway-${TARGET}-${Date.now()}.${extension}`);
   copyFileSync(file, kept);
   const codes = Object.entries(r.codes)
     .map(([code, n]) => `${n} × ${code}`)
@@ -66,10 +72,11 @@ async function main(): Promise<void> {
     process.stdout.write(
       `**Warning: expected only ${expected} answers, got ${codes} and ${r.errors} errors.**\n\n`,
     );
+  const profile: unknown = JSON.parse(readFileSync(file, 'utf8'));
   process.stdout.write(
-    `### CPU profile of the ${TARGET} under "${c.title}", 32 keep-alive connections, ${SECONDS} s\n\n` +
+    `### ${ALLOC ? 'Allocation' : 'CPU'} profile of the ${TARGET} under "${c.title}", 32 keep-alive connections, ${SECONDS} s\n\n` +
       `${Math.round(r.rps)} req/s while profiled (the profiler costs some), p50 ${r.p50.toFixed(2)} ms, answers: ${codes}. Profile: ${kept}\n\n` +
-      `${report(summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile))}\n`,
+      `${ALLOC ? allocReport(profile as AllocProfile, r.requests) : report(summarize(profile as CpuProfile))}\n`,
   );
   stack.stopAll();
 }

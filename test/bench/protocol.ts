@@ -4,7 +4,9 @@ export type ProbeRequest =
   | { id: number; probe: 'stats' }
   | { id: number; probe: 'cpu' }
   | { id: number; probe: 'profile-start'; intervalMicros: number }
-  | { id: number; probe: 'profile-stop'; file: string };
+  | { id: number; probe: 'profile-stop'; file: string }
+  | { id: number; probe: 'alloc-start'; intervalBytes: number }
+  | { id: number; probe: 'alloc-stop'; file: string };
 
 export type ProbeReply =
   | ({ id: number } & ProbeStats)
