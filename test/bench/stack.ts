@@ -172,8 +172,8 @@ export class Stack {
    * points at the fake, token-file authentication and RBAC. It is started from src/main.ts
    * with environment variables, as an operator's container would start it.
    */
-  async gateway(upstream: string, env: Record<string, string> = {}): Promise<Child> {
-    const dir = join(this.dir, 'gateway');
+  async gateway(upstream: string, env: Record<string, string> = {}, name = 'gateway'): Promise<Child> {
+    const dir = join(this.dir, name);
     mkdirSync(dir);
     const kubeconfig = join(dir, 'kubeconfig');
     const writeKubeconfig = (skipTlsVerify: boolean): void => {
@@ -210,7 +210,7 @@ export class Stack {
     const start = async (): Promise<Child> => {
       const port = await freePort();
       const c = this.node(
-        'gateway',
+        name,
         'src/main.ts',
         [],
         {
