@@ -55,10 +55,19 @@ describe('starting the gateway (src/main.ts)', () => {
   it('prints the token after the log lines of start-up, which are written behind', async () => {
     const run = startMain({ PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
     try {
-      await waitFor(run, /try:\s+curl/);
+      const [, base] = await waitFor(run, /try:\s+curl .* (http:\/\/localhost:\d+)\//);
       const out = run.stdout();
       expect(out.indexOf('"msg":"job-gateway on ')).toBeGreaterThanOrEqual(0);
       expect(out.indexOf('"msg":"job-gateway on ')).toBeLessThan(out.indexOf('token: '));
+      // Lines wait to be written many at once, but not for more lines: one request's line
+      // comes out on its own.
+      expect((await fetch(`${base}/api/v1/_raw/job/namespace/default/name/one`)).status).toBe(401);
+      const [line] = await waitFor(run, /\{[^\n]*"msg":"request"\}\n/);
+      expect(JSON.parse(line)).toMatchObject({
+        level: 'info',
+        code: 401,
+        url: '/api/v1/_raw/job/namespace/default/name/one',
+      });
     } finally {
       run.child.kill('SIGTERM');
       await run.exited;

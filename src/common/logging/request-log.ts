@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { writeLine } from './logger';
 import { currentRequest, newRecord, RequestRecord, runInRequest } from './request-context';
 import type { Outcome, TimingObserver } from './timed';
 
@@ -135,25 +136,26 @@ export class RequestLog {
     const { namespace, name } = params(req);
     const who = this.options.identify(req);
     const verb = kubeVerb(req.method, name, query(req).watch === 'true');
-    if (log.isLevelEnabled(level))
-      log[level](
-        {
-          method: req.method,
-          url: req.url,
-          verb,
-          namespace,
-          name,
-          user: who?.user,
-          ...(who?.credential ? { credential: who.credential } : {}),
-          remoteAddress: req.ip,
-          ...(code === undefined ? { aborted: true } : { code }),
-          ...(record.reason ? { reason: record.reason } : {}),
-          durationMs: round(performance.now() - record.started),
-          upstreamMs: round(record.upstreamMs),
-          upstreamCalls: record.upstreamCalls,
-        },
-        'request',
-      );
+    if (log.isLevelEnabled(level)) {
+      const fields = {
+        reqId: req.id,
+        method: req.method,
+        url: req.url,
+        verb,
+        namespace,
+        name,
+        user: who?.user,
+        credential: who?.credential,
+        remoteAddress: req.ip,
+        aborted: code === undefined ? true : undefined,
+        code,
+        reason: record.reason || undefined,
+        durationMs: round(performance.now() - record.started),
+        upstreamMs: round(record.upstreamMs),
+        upstreamCalls: record.upstreamCalls,
+      };
+      writeLine(this.options.logger, level, fields, 'request');
+    }
     // A create or delete the gateway refused itself (RBAC, a bad body, a rate limit) never
     // reached the apiserver: it is audited here, with the gateway's answer.
     if (audit && who && code !== undefined)
