@@ -4,7 +4,8 @@
 // far apart say little; CPU per answer from adjacent rounds, alternating which goes first,
 // compares two settings to a few percent.
 //   AB_A='LOG_LEVEL=info' AB_B='LOG_LEVEL=warn' npx ts-node --transpile-only test/bench/ab.ts
-//   AB_ROUNDS (10), BENCH_SECONDS per run (3), BENCH_WARMUP_SECONDS (2), BENCH_PROFILE_CASE (get-json).
+//   AB_ROUNDS (10), BENCH_SECONDS per run (3), BENCH_WARMUP_SECONDS (2), BENCH_PROFILE_CASE (get-json),
+//   AB_WARM_ALL=A,B: the sides warmed up with every case of the bench first, as the bench does.
 import { SEED_JOB_YAML } from '../../src/job/job.examples';
 import { CASES, JOBS } from './cases';
 import type { ProbeCpu } from './protocol';
@@ -49,16 +50,18 @@ async function main(): Promise<void> {
   const children: Child[] = [];
   for (const s of sides) children.push(await stack.gateway(fake.url, envOf(s.env), `gateway-${s.name}`));
   const loader = stack.loader();
-  const load = (child: Child, seconds: number) =>
+  const load = (child: Child, seconds: number, x = c) =>
     stack.load(loader, {
-      url: child.url + c.facade,
-      method: c.method,
-      headers: { Authorization: `Bearer ${stack.token}`, ...c.headers },
-      body: c.body,
+      url: child.url + x.facade,
+      method: x.method,
+      headers: { Authorization: `Bearer ${stack.token}`, ...x.headers },
+      body: x.body,
       seconds,
       connections: 32,
     });
-  for (const child of children) await load(child, WARMUP);
+  const warmAll = (process.env.AB_WARM_ALL ?? '').split(',');
+  for (const [i, child] of children.entries())
+    for (const x of warmAll.includes(sides[i].name) ? CASES : [c]) await load(child, WARMUP, x);
   const micros: number[][] = [[], []];
   const mainMicros: number[][] = [[], []];
   const rates: number[][] = [[], []];
@@ -84,7 +87,8 @@ async function main(): Promise<void> {
     [
       `### A/B of the gateway under "${c.title}", ${ROUNDS} rounds of ${SECONDS} s each`,
       '',
-      `A: \`${sides[0].env || '(defaults)'}\`  B: \`${sides[1].env || '(defaults)'}\``,
+      `A: \`${sides[0].env || '(defaults)'}\`  B: \`${sides[1].env || '(defaults)'}\`` +
+        (process.env.AB_WARM_ALL ? `; warmed up with every case: ${process.env.AB_WARM_ALL}` : ''),
       '',
       '| | CPU µs per answer (median) | main thread | req/s (median) |',
       '|---|---:|---:|---:|',

@@ -4,7 +4,8 @@
 // process of its own. Prints a Markdown table and the targets of issue 11 read from it.
 // It is a measurement: it exits 0 whatever the verdicts, 1 only when it could not measure.
 //   BENCH_SECONDS (8) per case, BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (1:
-//   more rounds run every row again, interleaved, and show the median; for a busy machine),
+//   more rounds run every row again, every other round backwards, show the median round, and
+//   judge the targets by the median of the rounds' ratios; for a busy machine),
 //   BENCH_CASES / BENCH_PATHS: comma-separated subsets of the keys below, BENCH_KEEP=1 keeps logs.
 import { cpus, loadavg } from 'node:os';
 import { SEED_JOB_YAML } from '../../src/job/job.examples';
@@ -31,6 +32,8 @@ interface Row {
   p: Path;
   /** The round with the median rate (the only one when BENCH_ROUNDS is 1). */
   r: LoadResult;
+  /** Every round's, in round order. */
+  rounds: LoadResult[];
   /** Over all rounds: requests, TCP connections the fake apiserver accepted while they ran,
    * and answers other than the expected code plus connection errors. */
   requests: number;
@@ -45,6 +48,10 @@ interface Row {
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const kilo = (n: number): string => (n >= 1000 ? `${(n / 1000).toFixed(2)}k` : fmt(n));
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const pct = (a: number, b: number): string => (Number.isFinite(a / b) ? `${fmt((100 * a) / b)}%` : 'n/a');
 
 async function main(): Promise<void> {
@@ -122,25 +129,27 @@ async function main(): Promise<void> {
       : await stack.probe<ProbeCpu>(p.child, { probe: 'cpu' });
   // The gateway's memory after each round: with several rounds, whether it levels off.
   const byRound: ProbeStats[] = [];
+  // Every row of a round, in order; the next round runs them backwards, so that a drift of
+  // the machine's speed weighs on both sides of a comparison alike.
+  const sequence = cases.flatMap((c) => paths.map((p) => ({ c, p })));
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const c of cases)
-      for (const p of paths) {
-        process.stderr.write(
-          `${ROUNDS > 1 ? `round ${round}: ` : ''}${c.title} via ${p.title.replace(/\*/g, '')}...\n`,
-        );
-        const req = request(c, p);
-        await stack.load(loader, { ...req, seconds: WARMUP, connections: CONNECTIONS });
-        const before = await stack.probe(fake, { probe: 'stats' });
-        const cpuBefore = await cpuOf(p);
-        const r = await stack.load(loader, { ...req, seconds: SECONDS, connections: CONNECTIONS });
-        const cpuAfter = await cpuOf(p);
-        const cpu = cpuAfter.cpuMicros - cpuBefore.cpuMicros;
-        const main = cpuAfter.mainThreadMicros - cpuBefore.mainThreadMicros;
-        const after = await stack.probe(fake, { probe: 'stats' });
-        process.stderr.write(`  ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms\n`);
-        const key = `${c.key}/${p.key}`;
-        runs.set(key, [...(runs.get(key) ?? []), { r, conns: after.accepted - before.accepted, cpu, main }]);
-      }
+    for (const { c, p } of round % 2 ? sequence : [...sequence].reverse()) {
+      process.stderr.write(
+        `${ROUNDS > 1 ? `round ${round}: ` : ''}${c.title} via ${p.title.replace(/\*/g, '')}...\n`,
+      );
+      const req = request(c, p);
+      await stack.load(loader, { ...req, seconds: WARMUP, connections: CONNECTIONS });
+      const before = await stack.probe(fake, { probe: 'stats' });
+      const cpuBefore = await cpuOf(p);
+      const r = await stack.load(loader, { ...req, seconds: SECONDS, connections: CONNECTIONS });
+      const cpuAfter = await cpuOf(p);
+      const cpu = cpuAfter.cpuMicros - cpuBefore.cpuMicros;
+      const main = cpuAfter.mainThreadMicros - cpuBefore.mainThreadMicros;
+      const after = await stack.probe(fake, { probe: 'stats' });
+      process.stderr.write(`  ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms\n`);
+      const key = `${c.key}/${p.key}`;
+      runs.set(key, [...(runs.get(key) ?? []), { r, conns: after.accepted - before.accepted, cpu, main }]);
+    }
     if (gatewayStart) byRound.push(await stack.probe(gateway, { probe: 'stats' }));
   }
   const rows: Row[] = [];
@@ -153,6 +162,7 @@ async function main(): Promise<void> {
         c,
         p,
         r: sorted[Math.floor((sorted.length - 1) / 2)].r,
+        rounds: all.map((x) => x.r),
         requests: all.reduce((n, x) => n + x.r.requests, 0),
         upstreamConnections: all.reduce((n, x) => n + x.conns, 0),
         unexpected: all.reduce(
@@ -174,7 +184,7 @@ async function main(): Promise<void> {
     `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, 1-minute load average ${loadAtStart.toFixed(2)} at the start and ${loadavg()[0].toFixed(2)} at the end; Node ${process.version}; autocannon in its own process, ` +
       `${CONNECTIONS} keep-alive connections, ${WARMUP} s warm-up then ${SECONDS} s per row` +
       (ROUNDS > 1
-        ? `, ${ROUNDS} interleaved rounds, the median round shown (counts over all rounds). `
+        ? `, ${ROUNDS} rounds, every other one in reverse order, the median round shown (counts over all rounds; the targets take the median of the rounds' ratios). `
         : '. ') +
       `Gateway: K8S_BACKEND=cluster against the fake, token-file auth + RBAC, LOG_LEVEL=${process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'info'} to a file.` +
       (nginx ? ` nginx: ${process.env.BENCH_NGINX_WORKERS ?? '1'} worker.` : ''),
@@ -242,30 +252,54 @@ async function main(): Promise<void> {
     const mark = ok === undefined ? 'n/a ' : ok && !wrong.length ? 'PASS' : 'FAIL';
     verdicts.push(`- ${mark} ${text}${why.length ? ` (${why.join('; ')})` : ''}`);
   };
+  // A target compares two rows: round by round (rows run close together, in alternating
+  // order), and the median of those ratios decides.
+  const paired = (a: Row, b: Row, of: (x: LoadResult) => number, by: (x: number, y: number) => number) =>
+    median(a.rounds.map((x, i) => by(of(x), of(b.rounds[i]))));
+  const ratio = (a: Row, b: Row): number =>
+    paired(
+      a,
+      b,
+      (x) => x.rps,
+      (x, y) => x / y,
+    );
+  const perRound = (a: Row, b: Row): string =>
+    a.rounds.length > 1
+      ? `, the median of the rounds' ${a.rounds.map((x, i) => pct(x.rps, b.rounds[i].rps)).join(', ')}`
+      : '';
   const gj = row('get-json', 'gateway');
   const bj = row('get-json', 'bare');
-  verdict(
-    gj && bj ? gj.r.rps >= 0.8 * bj.r.rps && gj.r.p50 <= bj.r.p50 + 1 : undefined,
+  const p50Over =
     gj && bj
-      ? `GET: gateway ${kilo(gj.r.rps)} req/s = ${pct(gj.r.rps, bj.r.rps)} of the bare proxy's ${kilo(bj.r.rps)} (≥ 80%); p50 ${fmt(gj.r.p50, 2)} ms vs bare ${fmt(bj.r.p50, 2)} ms + 1 ms` +
+      ? paired(
+          gj,
+          bj,
+          (x) => x.p50,
+          (x, y) => x - y,
+        )
+      : NaN;
+  verdict(
+    gj && bj ? ratio(gj, bj) >= 0.8 && p50Over <= 1 : undefined,
+    gj && bj
+      ? `GET: the gateway at ${pct(ratio(gj, bj), 1)} of the bare proxy's rate (≥ 80%${perRound(gj, bj)}); p50 ${fmt(p50Over, 2)} ms over the bare proxy's (≤ 1 ms)` +
           ` (CPU per GET, steadier than the rate on a busy machine: ${fmt(gj.cpuMicros)} µs vs ${fmt(bj.cpuMicros)}, ${fmt(gj.cpuMicros / bj.cpuMicros, 2)}×)`
       : 'GET: needs the gateway and bare proxy rows',
     [gj, bj],
   );
   const gy = row('get-yaml', 'gateway');
   verdict(
-    gy && gj ? gy.r.rps >= 0.7 * gj.r.rps : undefined,
+    gy && gj ? ratio(gy, gj) >= 0.7 : undefined,
     gy && gj
-      ? `GET as YAML ${kilo(gy.r.rps)} req/s = ${pct(gy.r.rps, gj.r.rps)} of GET as JSON (≥ 70%)`
+      ? `GET as YAML at ${pct(ratio(gy, gj), 1)} of GET as JSON through the gateway (≥ 70%${perRound(gy, gj)})`
       : 'GET as YAML: needs the gateway rows',
     [gy, gj],
   );
   const gp = row('post-yaml', 'gateway');
   const dp = row('post-json', 'direct');
   verdict(
-    gp && dp ? gp.r.rps >= 0.5 * dp.r.rps : undefined,
+    gp && dp ? ratio(gp, dp) >= 0.5 : undefined,
     gp && dp
-      ? `POST seed YAML through the gateway ${kilo(gp.r.rps)} req/s = ${pct(gp.r.rps, dp.r.rps)} of the fake's own JSON POST ${kilo(dp.r.rps)} (≥ 50%)`
+      ? `POST seed YAML through the gateway at ${pct(ratio(gp, dp), 1)} of the fake's own JSON POST (≥ 50%${perRound(gp, dp)})`
       : 'POST: needs the gateway POST YAML and direct POST JSON rows',
     [gp, dp],
   );

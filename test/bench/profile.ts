@@ -6,7 +6,8 @@
 //   BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (2), BENCH_PROFILE_TARGET=gateway|nest|fastify|bare|fake,
 //   BENCH_PROFILE_CASE (a key of cases.ts: get-json, post-yaml...), BENCH_PROFILE_INTERVAL_US (200).
 //   BENCH_PROFILE_KIND=alloc samples allocations instead (garbage included; BENCH_PROFILE_INTERVAL_BYTES,
-//   16384) and prints bytes per request. The profile is kept and opens in Chrome DevTools.
+//   16384) and prints bytes per request. BENCH_PROFILE_WARM_ALL=1 first runs every case through the
+//   target, as the bench does. The profile is kept and opens in Chrome DevTools.
 import { copyFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,20 @@ async function main(): Promise<void> {
     headers: { Authorization: `Bearer ${stack.token}`, ...c.headers },
     body: c.body,
   };
+  // As the bench does before its rounds: every case through the target first, so that the
+  // code it shares with other requests has seen them all.
+  if (process.env.BENCH_PROFILE_WARM_ALL === '1')
+    for (const x of CASES)
+      await stack.load(loader, {
+        url:
+          child.url +
+          (TARGET === 'gateway' || TARGET === 'fastify' || TARGET === 'nest' ? x.facade : x.apiserver),
+        method: x.method,
+        headers: { Authorization: `Bearer ${stack.token}`, ...x.headers },
+        body: x.body,
+        seconds: WARMUP,
+        connections: 32,
+      });
   await stack.load(loader, { ...load, seconds: WARMUP, connections: 32 });
   const extension = ALLOC ? 'heapprofile' : 'cpuprofile';
   const file = join(stack.dir, `${TARGET}.${extension}`);
