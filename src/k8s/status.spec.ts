@@ -102,3 +102,19 @@ describe('checkUpstreamAnswer', () => {
     expect(seen(lb)?.headers).toEqual({ 'Retry-After': passed });
   });
 });
+
+describe('StatusError', () => {
+  it('captures no stack (it is an answer) and leaves the limit for other errors as it was', () => {
+    const before = Error.stackTraceLimit;
+    const e = new StatusError({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      code: 404,
+    });
+    expect(e.stack?.split('\n')).toHaveLength(1);
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(new Error('a fault').stack?.split('\n').length).toBeGreaterThan(1);
+  });
+});
