@@ -112,7 +112,9 @@ export async function createApp(
     void reply.headers(SECURITY_HEADERS);
     done();
   });
-  app.enableShutdownHooks();
+  // Ended with process.exit, not the signal raised again: the exit is when the log lines
+  // still waiting to be written go out.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   // On shutdown (SIGTERM), requests in flight finish and their connections then close,
   // instead of idling until the keep-alive timeout holds the exit back.
   let closing = false;

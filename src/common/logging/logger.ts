@@ -76,7 +76,8 @@ export function createLogger(settings: LoggerSettings): Logger {
   // Written behind the request, many lines per write: a write goes out once 64 KiB wait, or
   // 100 ms after the last one. A write per line, even asynchronous, cost a proxied GET more
   // than a tenth of its CPU (a trip through libuv's thread pool and back each). On exit pino
-  // writes out what waits; a killed process loses at most those 100 ms of lines.
+  // writes out what waits (a SIGTERM ends in process.exit: app.setup.ts); a process killed
+  // outright loses at most those 100 ms of lines.
   else
     destination = toStdout = bytesTo(
       pino.destination({
