@@ -78,10 +78,6 @@ function query(req: FastifyRequest): Record<string, unknown> {
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-// Fastify types its loggers by the little it calls itself; ours is the pino instance that
-// createApp gave it, with levels to ask about.
-const pinoOf = (req: FastifyRequest): Logger => req.log as unknown as Logger;
-
 export class RequestLog {
   constructor(private readonly options: RequestLogOptions) {}
 
@@ -129,7 +125,7 @@ export class RequestLog {
     const record = req.gatewayRecord;
     if (!record || record.done) return;
     record.done = true;
-    const log = pinoOf(req);
+    const log = this.options.logger;
     const level: 'debug' | 'info' = QUIET.test(req.url) ? 'debug' : 'info';
     const audit = this.refusedWrite(req, record);
     if (!audit && !log.isLevelEnabled(level)) return;
@@ -154,19 +150,22 @@ export class RequestLog {
         upstreamMs: round(record.upstreamMs),
         upstreamCalls: record.upstreamCalls,
       };
-      writeLine(this.options.logger, level, fields, 'request');
+      writeLine(log, level, fields, 'request');
     }
     // A create or delete the gateway refused itself (RBAC, a bad body, a rate limit) never
     // reached the apiserver: it is audited here, with the gateway's answer.
     if (audit && who && code !== undefined)
-      log.info(
+      writeLine(
+        log,
+        'info',
         {
+          reqId: req.id,
           ...this.who(who),
           verb,
           namespace,
           name,
           dryRun: query(req).dryRun === 'All',
-          ...(req.method === 'DELETE' ? { propagationPolicy: text(query(req).propagationPolicy) } : {}),
+          propagationPolicy: req.method === 'DELETE' ? text(query(req).propagationPolicy) : undefined,
           code,
           reason: record.reason,
           answeredBy: 'gateway',
@@ -186,8 +185,8 @@ export class RequestLog {
   private who(who: Identity | undefined): Record<string, unknown> {
     return {
       user: who?.user,
-      ...(who?.groups?.length ? { groups: who.groups } : {}),
-      ...(who?.credential ? { credential: who.credential } : {}),
+      groups: who?.groups?.length ? who.groups : undefined,
+      credential: who?.credential,
     };
   }
 
@@ -199,19 +198,22 @@ export class RequestLog {
     ms: number,
   ): void {
     if (record) record.audited++;
-    const log = record ? pinoOf(record.request) : this.options.logger;
+    const log = this.options.logger;
     if (!log.isLevelEnabled('info')) return;
     const m = /\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(call.path);
     const answer = outcome.value ? readAnswer(outcome.value) : failure(outcome.error);
-    log.info(
+    writeLine(
+      log,
+      'info',
       {
+        reqId: record?.request.id,
         ...this.who(record ? this.options.identify(record.request) : undefined),
         verb,
         resource: m?.[2],
         namespace: m ? decodeURIComponent(m[1]) : undefined,
         name: m?.[3] ? decodeURIComponent(m[3]) : answer.name,
         dryRun: call.query?.dryRun === 'All',
-        ...(call.method === 'DELETE' ? { propagationPolicy: call.query?.propagationPolicy } : {}),
+        propagationPolicy: call.method === 'DELETE' ? call.query?.propagationPolicy : undefined,
         code: answer.code,
         reason: answer.reason,
         answeredBy: answer.answered ? 'apiserver' : 'nobody',
@@ -222,18 +224,29 @@ export class RequestLog {
   }
 }
 
-interface AnswerFields {
+export interface AnswerFields {
   code?: number;
   reason?: string;
   name?: string;
   answered: boolean;
 }
 
+// The head of an object as the apiserver encodes it (Go's field order: kind, apiVersion, then
+// metadata with name first): the name is read from it without parsing the whole object.
+const OBJECT_HEAD =
+  /^\{"kind":"(?:[^"\\]|\\.)*","apiVersion":"(?:[^"\\]|\\.)*","metadata":\{"name":("(?:[^"\\]|\\.)*")/;
+
 /** The apiserver's answer: its code, a Status's reason, the name of what it created. */
-function readAnswer(answer: UpstreamAnswer): AnswerFields {
+export function readAnswer(answer: UpstreamAnswer): AnswerFields {
   const fields: AnswerFields = { code: answer.code, answered: true };
   if (answer.body.length > MAX_PARSED_ANSWER) return fields;
+  // A created Job is some kilobytes; parsing all of it for its name was a twentieth of a POST.
+  const head = OBJECT_HEAD.exec(answer.body.subarray(0, 1024).toString('latin1'));
   try {
+    if (head && !head[0].startsWith('{"kind":"Status"')) {
+      fields.name = JSON.parse(Buffer.from(head[1], 'latin1').toString('utf8')) as string;
+      return fields;
+    }
     const body = JSON.parse(answer.body.toString('utf8')) as {
       kind?: unknown;
       reason?: unknown;
