@@ -6,10 +6,9 @@
 //   AB_A='LOG_LEVEL=info' AB_B='LOG_LEVEL=warn' npx ts-node --transpile-only test/bench/ab.ts
 //   AB_ROUNDS (10), BENCH_SECONDS per run (3), BENCH_WARMUP_SECONDS (2), BENCH_PROFILE_CASE (get-json),
 //   AB_WARM_ALL=A,B: the sides warmed up with every case of the bench first, as the bench does.
-import { SEED_JOB_YAML } from '../../src/job/job.examples';
-import { CASES, JOBS } from './cases';
+import { CASES } from './cases';
 import type { ProbeCpu } from './protocol';
-import { call, Child, Stack } from './stack';
+import { Child, median, run, Stack } from './stack';
 
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -27,22 +26,11 @@ function envOf(text: string | undefined): Record<string, string> {
   return env;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 async function main(): Promise<void> {
   const c = CASES.find((x) => x.key === CASE);
   if (!c) throw new Error(`BENCH_PROFILE_CASE must be one of ${CASES.map((x) => x.key).join(', ')}`);
   const stack = new Stack();
-  const fake = await stack.fake();
-  const seeded = await call(`${fake.url}${JOBS}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/yaml' },
-    body: SEED_JOB_YAML,
-  });
-  if (seeded.code !== 201) throw new Error(`creating the seed Job answered ${seeded.code}: ${seeded.text}`);
+  const fake = await stack.seededFake();
   const sides = [
     { name: 'A', env: process.env.AB_A ?? '' },
     { name: 'B', env: process.env.AB_B ?? '' },
@@ -104,10 +92,4 @@ async function main(): Promise<void> {
   stack.stopAll();
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`ab failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+run('ab', main);

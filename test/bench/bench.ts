@@ -8,11 +8,10 @@
 //   judge the targets by the median of the rounds' ratios; for a busy machine),
 //   BENCH_CASES / BENCH_PATHS: comma-separated subsets of the keys below, BENCH_KEEP=1 keeps logs.
 import { cpus, loadavg } from 'node:os';
-import { SEED_JOB_YAML } from '../../src/job/job.examples';
-import { Case, CASES, JOBS } from './cases';
+import { Case, CASES } from './cases';
 import type { LoadResult, ProbeCpu, ProbeStats } from './protocol';
 import { sseSection } from './sse';
-import { call, Child, Stack } from './stack';
+import { call, Child, median, run, Stack } from './stack';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -48,10 +47,6 @@ interface Row {
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const kilo = (n: number): string => (n >= 1000 ? `${(n / 1000).toFixed(2)}k` : fmt(n));
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const pct = (a: number, b: number): string => (Number.isFinite(a / b) ? `${fmt((100 * a) / b)}%` : 'n/a');
 
 async function main(): Promise<void> {
@@ -64,13 +59,7 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0];
 
   process.stderr.write('starting the fake apiserver, nginx, the bare proxies and the gateway...\n');
-  const fake = await stack.fake();
-  const seeded = await call(`${fake.url}${JOBS}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/yaml' },
-    body: SEED_JOB_YAML,
-  });
-  if (seeded.code !== 201) throw new Error(`creating the seed Job answered ${seeded.code}: ${seeded.text}`);
+  const fake = await stack.seededFake();
   const [nginx, bare, fastify, nest, gateway] = await Promise.all([
     stack.nginx(fake.url),
     stack.bareProxy(fake.url),
@@ -326,10 +315,4 @@ async function main(): Promise<void> {
   stack.stopAll();
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+run('bench', main);

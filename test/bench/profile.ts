@@ -11,11 +11,10 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SEED_JOB_YAML } from '../../src/job/job.examples';
-import { CASES, JOBS } from './cases';
+import { CASES } from './cases';
 import { AllocProfile, allocReport } from './alloc-profile';
 import { CpuProfile, report, summarize } from './cpu-profile';
-import { call, Child, Stack } from './stack';
+import { Child, run, Stack } from './stack';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -25,13 +24,7 @@ const ALLOC = process.env.BENCH_PROFILE_KIND === 'alloc';
 
 async function main(): Promise<void> {
   const stack = new Stack();
-  const fake = await stack.fake();
-  const seeded = await call(`${fake.url}${JOBS}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/yaml' },
-    body: SEED_JOB_YAML,
-  });
-  if (seeded.code !== 201) throw new Error(`creating the seed Job answered ${seeded.code}: ${seeded.text}`);
+  const fake = await stack.seededFake();
   const c = CASES.find((x) => x.key === CASE);
   if (!c) throw new Error(`BENCH_PROFILE_CASE must be one of ${CASES.map((x) => x.key).join(', ')}`);
   const targets: Record<string, () => Promise<[Child, string]>> = {
@@ -96,10 +89,4 @@ async function main(): Promise<void> {
   stack.stopAll();
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`profile failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+run('profile', main);

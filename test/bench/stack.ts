@@ -16,6 +16,8 @@ import {
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { SEED_JOB_YAML } from '../../src/job/job.examples';
+import { JOBS } from './cases';
 import { compile } from './compile';
 import type { LoadRequest, LoadResult, ProbeRequest, ProbeStats } from './protocol';
 
@@ -49,6 +51,22 @@ export interface Reply {
 export async function call(url: string, init: RequestInit = {}): Promise<Reply> {
   const res = await fetch(url, init);
   return { code: res.status, text: await res.text() };
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Runs a bench script's main: exit 0 when it measured, 1 (with why) when it could not. */
+export function run(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      process.stderr.write(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
 }
 
 export function onPath(cmd: string): string | undefined {
@@ -144,6 +162,18 @@ export class Stack {
       `http://127.0.0.1:${port}`,
     );
     return this.ready(c, '/version', (code) => code === 200);
+  }
+
+  /** The fake apiserver with the seed Job in it, which every GET case reads. */
+  async seededFake(): Promise<Child> {
+    const fake = await this.fake();
+    const seeded = await call(`${fake.url}${JOBS}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/yaml' },
+      body: SEED_JOB_YAML,
+    });
+    if (seeded.code !== 201) throw new Error(`creating the seed Job answered ${seeded.code}: ${seeded.text}`);
+    return fake;
   }
 
   async bareProxy(upstream: string): Promise<Child> {
