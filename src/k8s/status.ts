@@ -1,5 +1,6 @@
 // The Kubernetes Status object (meta/v1) and the one error type that carries it, shared by
 // the fake apiserver, the upstream adapter and the gateway's own checks.
+import { isObject } from './json';
 import { APISERVER_MAX_REQUEST_BYTES } from './limits';
 
 export interface StatusCause {
@@ -250,8 +251,6 @@ export interface UpstreamAnswer {
 
 const mediaType = (contentType: string): string => contentType.split(';')[0].trim().toLowerCase();
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Whether a body looks like one JSON object, without paying for a parse of every answer. */
 function looksLikeJsonObject(body: Buffer): boolean {
@@ -271,10 +270,10 @@ function upstreamStatus(body: Buffer, contentType: string): Status | undefined {
   } catch {
     return undefined;
   }
-  if (!isRecord(parsed) || parsed.kind !== 'Status') return undefined;
-  const d = isRecord(parsed.details) ? parsed.details : undefined;
+  if (!isObject(parsed) || parsed.kind !== 'Status') return undefined;
+  const d = isObject(parsed.details) ? parsed.details : undefined;
   const causes = Array.isArray(d?.causes)
-    ? d.causes.filter(isRecord).map((c) => {
+    ? d.causes.filter(isObject).map((c) => {
         const cause: StatusCause = {};
         if (text(c.reason) !== undefined) cause.reason = text(c.reason);
         if (text(c.message) !== undefined) cause.message = text(c.message);
