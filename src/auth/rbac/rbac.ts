@@ -3,7 +3,7 @@
 // service accounts. system:masters may do anything, as in the apiserver.
 import { readFileSync } from 'node:fs';
 import { DocumentError, parseYaml, ParsedYaml } from '../../common/body/yaml-source';
-import { str } from '../../k8s/json';
+import { isObject, str } from '../../k8s/json';
 import { UserInfo } from '../user-info';
 
 export interface PolicyRule {
@@ -61,8 +61,6 @@ function subjectMatches(s: Subject, user: UserInfo, bindingNamespace?: string): 
   }
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : undefined);
 
 export class RbacPolicy {
@@ -88,7 +86,7 @@ export class RbacPolicy {
     const seen = new Set<string>();
     parsed.documents.forEach((doc, i) => {
       const root = parsed.roots[i];
-      const items = isObj(doc) && Array.isArray(doc.items) ? (doc.items as unknown[]) : undefined;
+      const items = isObject(doc) && Array.isArray(doc.items) ? (doc.items as unknown[]) : undefined;
       const objects = items
         ? items.map((o, j) => ({ o, node: root?.children.get('items')?.children.get(String(j)) }))
         : [{ o: doc, node: root }];
@@ -142,9 +140,9 @@ export class RbacPolicy {
 
   /** Adds one object; returns `Kind namespace/name`, to find objects given twice. */
   private add(o: unknown, source: string): string {
-    if (!isObj(o)) throw new RbacFileError(`${source}: every document must be an object`);
+    if (!isObject(o)) throw new RbacFileError(`${source}: every document must be an object`);
     const kind = str(o.kind);
-    const meta = isObj(o.metadata) ? o.metadata : {};
+    const meta = isObject(o.metadata) ? o.metadata : {};
     const name = str(meta.name);
     const where = `${source}: ${kind} "${name}"`;
     if (o.apiVersion !== 'rbac.authorization.k8s.io/v1')
@@ -155,7 +153,7 @@ export class RbacPolicy {
       case 'Role':
       case 'ClusterRole': {
         const rules = (Array.isArray(o.rules) ? o.rules : []).map((r): PolicyRule => {
-          if (!isObj(r) || !Array.isArray(r.verbs))
+          if (!isObject(r) || !Array.isArray(r.verbs))
             throw new RbacFileError(`${where}: each rule needs verbs`);
           return {
             verbs: strings(r.verbs) ?? [],
@@ -174,7 +172,7 @@ export class RbacPolicy {
       }
       case 'RoleBinding':
       case 'ClusterRoleBinding': {
-        const ref = isObj(o.roleRef) ? o.roleRef : {};
+        const ref = isObject(o.roleRef) ? o.roleRef : {};
         const refKind = ref.kind;
         if (refKind !== 'Role' && refKind !== 'ClusterRole')
           throw new RbacFileError(`${where}: roleRef.kind must be Role or ClusterRole`);
@@ -183,7 +181,7 @@ export class RbacPolicy {
         if (kind === 'RoleBinding' && !namespace)
           throw new RbacFileError(`${where}: a RoleBinding needs metadata.namespace`);
         const subjects = (Array.isArray(o.subjects) ? o.subjects : []).map((s): Subject => {
-          if (!isObj(s) || !['User', 'Group', 'ServiceAccount'].includes(String(s.kind)) || !s.name)
+          if (!isObject(s) || !['User', 'Group', 'ServiceAccount'].includes(String(s.kind)) || !s.name)
             throw new RbacFileError(
               `${where}: subjects need a kind (User, Group, ServiceAccount) and a name`,
             );

@@ -1,5 +1,6 @@
 // Turns what a person pasted (JSON or YAML, as JSON or text content) into exactly one
 // object, keeping where each node sits so that every error can name a line.
+import { isObject } from '../../k8s/json';
 import { errors, StatusCause, StatusError } from '../../k8s/status';
 import { JsonSyntaxError, parseJson } from './json-parse';
 import { LineIndex, locate, SourceNode } from './source-node';
@@ -139,7 +140,7 @@ const isList = (v: Record<string, unknown>): boolean =>
   typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items);
 
 function objectOrThrow(raw: unknown, root: SourceNode | undefined, where: string): Record<string, unknown> {
-  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return raw as Record<string, unknown>;
+  if (isObject(raw)) return raw;
   throw badRequest(
     `expected one Job object (a mapping with apiVersion, kind, metadata and spec)${where}, got ${describe(raw)}`,
     {

@@ -5,12 +5,11 @@ import { field, FieldError, OMIT_VALUE, Path } from '../../validation/field';
 import { selectorMatches, validateLabelSelector } from '../../validation/label-selector';
 import { isDNS1123Label, nameIsDNSSubdomain } from '../../validation/names';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta';
-import { deepEqual, str } from '../../json';
+import { deepEqual, isObject, str } from '../../json';
 import { internalValue } from '../codec/go-types';
 import { validatePodTemplateSpec } from './pod-template.validation';
 
 type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 export const JOB_LABELS = {
@@ -35,12 +34,14 @@ export interface JobValidationOptions {
   requirePrefixedLabels: boolean;
 }
 
-const spec = (job: Json): Json => (isObj(job.spec) ? job.spec : {});
-const meta = (job: Json): Json => (isObj(job.metadata) ? job.metadata : {});
-const templateOf = (s: Json): Json => (isObj(s.template) ? s.template : {});
+const spec = (job: Json): Json => (isObject(job.spec) ? job.spec : {});
+const meta = (job: Json): Json => (isObject(job.metadata) ? job.metadata : {});
+const templateOf = (s: Json): Json => (isObject(s.template) ? s.template : {});
 const templateLabels = (s: Json): Record<string, string> => {
   const t = templateOf(s);
-  return isObj(t.metadata) && isObj(t.metadata.labels) ? (t.metadata.labels as Record<string, string>) : {};
+  return isObject(t.metadata) && isObject(t.metadata.labels)
+    ? (t.metadata.labels as Record<string, string>)
+    : {};
 };
 
 function nonNegative(value: number | undefined, p: Path): FieldError[] {
@@ -91,13 +92,13 @@ function validateGeneratedSelector(job: Json, requirePrefixed: boolean): FieldEr
 
 function validatePodFailurePolicy(s: Json, p: Path): FieldError[] {
   const errs: FieldError[] = [];
-  const policy = isObj(s.podFailurePolicy) ? s.podFailurePolicy : {};
+  const policy = isObject(s.podFailurePolicy) ? s.podFailurePolicy : {};
   const rules = Array.isArray(policy.rules) ? (policy.rules as Json[]) : [];
   const rp = p.child('rules');
   if (rules.length > MAX_POD_FAILURE_POLICY_RULES)
     return [field.tooMany(rp, rules.length, MAX_POD_FAILURE_POLICY_RULES)];
   const t = templateOf(s);
-  const podSpec = isObj(t.spec) ? t.spec : {};
+  const podSpec = isObject(t.spec) ? t.spec : {};
   const containerNames = new Set(
     [...((podSpec.containers as Json[]) ?? []), ...((podSpec.initContainers as Json[]) ?? [])].map((c) =>
       String(c.name),
@@ -112,7 +113,7 @@ function validatePodFailurePolicy(s: Json, p: Path): FieldError[] {
     else if (!actions.includes(action)) errs.push(field.notSupported(ip.child('action'), action, actions));
     else if (action === 'FailIndex' && s.backoffLimitPerIndex === undefined)
       errs.push(field.invalid(ip.child('action'), action, 'requires the backoffLimitPerIndex to be set'));
-    const codes = isObj(rule.onExitCodes) ? rule.onExitCodes : undefined;
+    const codes = isObject(rule.onExitCodes) ? rule.onExitCodes : undefined;
     const conds = Array.isArray(rule.onPodConditions) ? (rule.onPodConditions as Json[]) : undefined;
     if (codes && conds)
       errs.push(
@@ -198,7 +199,7 @@ export function parseIndexes(text: string, completions: number): { count: number
 
 function validateSuccessPolicy(s: Json, p: Path): FieldError[] {
   const errs: FieldError[] = [];
-  const policy = isObj(s.successPolicy) ? s.successPolicy : {};
+  const policy = isObject(s.successPolicy) ? s.successPolicy : {};
   const rules = Array.isArray(policy.rules) ? (policy.rules as Json[]) : [];
   const rp = p.child('rules');
   if (!rules.length)
@@ -361,7 +362,7 @@ function validateJobSpecInner(s: Json, p: Path): FieldError[] {
   errs.push(...validatePodReplacementPolicy(s, p.child('podReplacementPolicy')));
   const template = templateOf(s);
   errs.push(...validatePodTemplateSpec(template, p.child('template')));
-  const podSpec = isObj(template.spec) ? template.spec : {};
+  const podSpec = isObject(template.spec) ? template.spec : {};
   const restart = str(podSpec.restartPolicy);
   const rp = p.child('template', 'spec', 'restartPolicy');
   if (restart === 'Always' || restart === '')
@@ -420,15 +421,15 @@ function validatePodTemplateUpdate(s: Json, old: Json, oldJob: Json, p: Path): F
   const template = templateOf(s);
   let oldTemplate = templateOf(old);
   const oldSpec = spec(oldJob);
-  const oldStatus = isObj(oldJob.status) ? oldJob.status : {};
+  const oldStatus = isObject(oldJob.status) ? oldJob.status : {};
   if (oldSpec.suspend === true && oldStatus.startTime === undefined) {
     // A suspended Job that never started may still move its pods: scheduling directives are mutable.
     oldTemplate = copyJson(oldTemplate);
-    const nextSpec = isObj(template.spec) ? template.spec : {};
+    const nextSpec = isObject(template.spec) ? template.spec : {};
     const prevSpec = (oldTemplate.spec ??= {}) as Json;
     for (const key of SCHEDULING_TEMPLATE_KEYS) assignOrDelete(prevSpec, key, nextSpec[key]);
-    const nextAff = isObj(nextSpec.affinity) ? nextSpec.affinity : undefined;
-    const prevAff = isObj(prevSpec.affinity) ? prevSpec.affinity : undefined;
+    const nextAff = isObject(nextSpec.affinity) ? nextSpec.affinity : undefined;
+    const prevAff = isObject(prevSpec.affinity) ? prevSpec.affinity : undefined;
     if (!nextAff && prevAff) {
       delete prevAff.nodeAffinity;
       if (!Object.keys(prevAff).length) delete prevSpec.affinity;
@@ -437,7 +438,7 @@ function validatePodTemplateUpdate(s: Json, old: Json, oldJob: Json, p: Path): F
       assignOrDelete(merged, 'nodeAffinity', nextAff.nodeAffinity);
       prevSpec.affinity = merged;
     }
-    const nextMeta = isObj(template.metadata) ? template.metadata : {};
+    const nextMeta = isObject(template.metadata) ? template.metadata : {};
     const prevMeta = (oldTemplate.metadata ??= {}) as Json;
     assignOrDelete(prevMeta, 'labels', nextMeta.labels);
     assignOrDelete(prevMeta, 'annotations', nextMeta.annotations);
@@ -489,12 +490,12 @@ const CONDITION_TRUE = (status: Json, type: string): boolean =>
 
 export function validateJobStatusUpdate(job: Json, old: Json): FieldError[] {
   const errs = validateObjectMetaUpdate(meta(job), meta(old), Path.root('metadata'));
-  const status = isObj(job.status) ? job.status : {};
-  const oldStatus = isObj(old.status) ? old.status : {};
+  const status = isObject(job.status) ? job.status : {};
+  const oldStatus = isObject(old.status) ? old.status : {};
   const p = Path.root('status');
   for (const key of ['active', 'succeeded', 'failed', 'ready', 'terminating'])
     errs.push(...nonNegative(num(status[key]), p.child(key)));
-  const uncounted = isObj(status.uncountedTerminatedPods) ? status.uncountedTerminatedPods : {};
+  const uncounted = isObject(status.uncountedTerminatedPods) ? status.uncountedTerminatedPods : {};
   for (const key of ['succeeded', 'failed']) {
     const uids = Array.isArray(uncounted[key]) ? (uncounted[key] as string[]) : [];
     const seen = new Set<string>();

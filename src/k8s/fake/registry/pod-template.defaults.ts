@@ -1,11 +1,10 @@
-import { str } from '../../json';
+import { isObject, str } from '../../json';
 // pkg/apis/core/v1/defaults.go as it applies to a pod template: SetDefaults_PodSpec,
 // SetDefaults_Container and the defaults of the structs a template commonly carries.
 type Json = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const each = (list: unknown, fn: (o: Json) => void): void => {
-  if (Array.isArray(list)) for (const el of list) if (isObj(el)) fn(el);
+  if (Array.isArray(list)) for (const el of list) if (isObject(el)) fn(el);
 };
 const setIfUnset = (o: Json, key: string, value: unknown): void => {
   if (o[key] === undefined || o[key] === '') o[key] = value;
@@ -41,7 +40,7 @@ export function imageTag(image: string): string {
 }
 
 function defaultProbe(probe: unknown): void {
-  if (!isObj(probe)) return;
+  if (!isObject(probe)) return;
   setIfUnset(probe, 'timeoutSeconds', 1);
   setIfUnset(probe, 'periodSeconds', 10);
   setIfUnset(probe, 'successThreshold', 1);
@@ -50,7 +49,7 @@ function defaultProbe(probe: unknown): void {
 }
 
 function defaultHandler(h: Json): void {
-  if (isObj(h.httpGet)) {
+  if (isObject(h.httpGet)) {
     setIfUnset(h.httpGet, 'path', '/');
     setIfUnset(h.httpGet, 'scheme', 'HTTP');
   }
@@ -59,7 +58,7 @@ function defaultHandler(h: Json): void {
 function defaultEnvSources(env: unknown): void {
   each(env, (e) => {
     const from = e.valueFrom;
-    if (isObj(from) && isObj(from.fieldRef)) setIfUnset(from.fieldRef, 'apiVersion', 'v1');
+    if (isObject(from) && isObject(from.fieldRef)) setIfUnset(from.fieldRef, 'apiVersion', 'v1');
   });
 }
 
@@ -73,9 +72,9 @@ export function defaultContainer(c: Json): void {
   defaultProbe(c.livenessProbe);
   defaultProbe(c.readinessProbe);
   defaultProbe(c.startupProbe);
-  if (isObj(c.lifecycle)) {
-    if (isObj(c.lifecycle.postStart)) defaultHandler(c.lifecycle.postStart);
-    if (isObj(c.lifecycle.preStop)) defaultHandler(c.lifecycle.preStop);
+  if (isObject(c.lifecycle)) {
+    if (isObject(c.lifecycle.postStart)) defaultHandler(c.lifecycle.postStart);
+    if (isObject(c.lifecycle.preStop)) defaultHandler(c.lifecycle.preStop);
   }
   defaultEnvSources(c.env);
 }
@@ -116,10 +115,10 @@ const VOLUME_SOURCES = [
 function defaultVolume(v: Json): void {
   if (!VOLUME_SOURCES.some((s) => v[s] !== undefined)) v.emptyDir = {};
   for (const src of ['secret', 'configMap', 'downwardAPI', 'projected'])
-    if (isObj(v[src])) setIfUnset(v[src], 'defaultMode', 420);
-  if (isObj(v.hostPath)) setIfUnset(v.hostPath, 'type', '');
-  if (isObj(v.downwardAPI))
-    each(v.downwardAPI.items, (i) => isObj(i.fieldRef) && setIfUnset(i.fieldRef, 'apiVersion', 'v1'));
+    if (isObject(v[src])) setIfUnset(v[src], 'defaultMode', 420);
+  if (isObject(v.hostPath)) setIfUnset(v.hostPath, 'type', '');
+  if (isObject(v.downwardAPI))
+    each(v.downwardAPI.items, (i) => isObject(i.fieldRef) && setIfUnset(i.fieldRef, 'apiVersion', 'v1'));
 }
 
 export function defaultPodSpec(spec: Json): void {

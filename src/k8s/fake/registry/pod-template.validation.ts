@@ -6,8 +6,7 @@ import { validateAnnotations, validateLabels } from '../../validation/object-met
 import { isDNS1123Label, isDNS1123Subdomain } from '../../validation/names';
 
 type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObj) : []);
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
 
 export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
@@ -158,8 +157,8 @@ export function validatePodSpec(spec: Json, p: Path): FieldError[] {
 
 /** ValidatePodTemplateSpec: labels and annotations at `<p>.labels`, the pod spec at `<p>.spec`. */
 export function validatePodTemplateSpec(template: Json, p: Path): FieldError[] {
-  const meta = isObj(template.metadata) ? template.metadata : {};
-  const spec = isObj(template.spec) ? template.spec : {};
+  const meta = isObject(template.metadata) ? template.metadata : {};
+  const spec = isObject(template.spec) ? template.spec : {};
   const errs: FieldError[] = [];
   errs.push(...validateLabels(meta.labels, p.child('labels')));
   errs.push(...validateAnnotations(meta.annotations, p.child('annotations')));
