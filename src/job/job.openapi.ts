@@ -2,6 +2,7 @@
 // application/yaml (a string schema keeps it YAML) and the JSON one as an object.
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse, OpenAPIObject } from '@nestjs/swagger';
+import { JSON_TYPES, TEXT_TYPES, YAML_TYPES } from '../common/body/parse-body';
 import { StatusDto, statusExample } from '../common/status/status.dto';
 import { SEED_JOB_JSON, SEED_JOB_WITH_REMARK_YAML, SEED_JOB_YAML } from './job.examples';
 
@@ -23,11 +24,13 @@ export function documentJobBodies(doc: OpenAPIObject): void {
     description:
       'One batch/v1 Job, as YAML or JSON. text/plain is read as YAML (or JSON when it starts with "{").',
     content: {
-      'application/yaml': yaml,
-      'application/x-yaml': yaml,
-      'text/yaml': yaml,
-      'text/plain': yaml,
-      'application/json': { schema: { type: 'object', additionalProperties: true }, example: SEED_JOB_JSON },
+      ...Object.fromEntries([...YAML_TYPES, ...TEXT_TYPES].map((type) => [type, yaml])),
+      ...Object.fromEntries(
+        JSON_TYPES.map((type) => [
+          type,
+          { schema: { type: 'object', additionalProperties: true }, example: SEED_JOB_JSON },
+        ]),
+      ),
     },
   };
 }
