@@ -112,9 +112,10 @@ export async function createApp(
     void reply.headers(SECURITY_HEADERS);
     done();
   });
-  // Ended with process.exit, not the signal raised again: the exit is when the log lines
-  // still waiting to be written go out.
-  app.enableShutdownHooks(undefined, { useProcessExit: true });
+  // Stop signals close the app and end in process.exit(0), not the signal raised again: the
+  // exit is when the log lines still waiting to be written go out. Other signals keep
+  // Node's default.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGHUP'], { useProcessExit: true });
   // On shutdown (SIGTERM), requests in flight finish and their connections then close,
   // instead of idling until the keep-alive timeout holds the exit back.
   let closing = false;

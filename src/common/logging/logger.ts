@@ -1,6 +1,7 @@
 // The one logger of the process: Nest's messages, Fastify's and the gateway's own request
-// and audit lines all go through this pino instance, so LOG_LEVEL and the format apply to
-// every line. JSON lines unless a person is reading a terminal.
+// and audit lines all go to this pino instance's destination (the request and audit lines
+// built by writeLine, in pino's format), so LOG_LEVEL and the format apply to every line.
+// JSON lines unless a person is reading a terminal.
 import { hostname } from 'node:os';
 import type { Writable } from 'node:stream';
 import pino, { DestinationStream, Level, Logger } from 'pino';
@@ -73,11 +74,11 @@ export function createLogger(settings: LoggerSettings): Logger {
   if (settings.stream) destination = settings.stream;
   else if (readable(settings.format, stdout))
     destination = terminalDestination(stdout, { colour: stdout.isTTY === true && settings.colour !== false });
-  // Written behind the request, many lines per write: a write goes out once 64 KiB wait, or
-  // 100 ms after the last one. A write per line, even asynchronous, cost a proxied GET more
+  // Written behind the request, many lines per write: a write goes out once 64 KiB wait, and
+  // every 100 ms whatever waits. A write per line, even asynchronous, cost a proxied GET more
   // than a tenth of its CPU (a trip through libuv's thread pool and back each). On exit pino
-  // writes out what waits (a SIGTERM ends in process.exit: app.setup.ts); a process killed
-  // outright loses at most those 100 ms of lines.
+  // writes out what waits (SIGTERM ends in process.exit: app.setup.ts); a process killed
+  // outright loses the lines of its last 100 ms, and more if stdout was not keeping up.
   else
     destination = toStdout = bytesTo(
       pino.destination({
@@ -120,10 +121,11 @@ export function createLogger(settings: LoggerSettings): Logger {
 
 /**
  * Writes one line as `logger` would write `logger[level](fields, msg)`, straight to its
- * destination: for the request line, one per request, where pino's general path (a child
- * logger's call, key by key serialization) cost a tenth of a proxied GET's CPU. The caller
- * checks the level; nothing is redacted, so `fields` must hold no credentials. Undefined
- * fields are left out, as pino leaves them out.
+ * destination: for the request and audit lines, where pino's general path (a child logger's
+ * call, key by key serialization) cost a tenth of a proxied GET's CPU. The caller checks the
+ * level; nothing is redacted, so `fields` must hold no credentials. Undefined fields are left
+ * out, as pino leaves them out; strings are escaped by JSON.stringify (which, unlike pino's
+ * short-string path, also escapes a lone surrogate).
  */
 export function writeLine(logger: Logger, level: Level, fields: object, msg: string): void {
   const sink = sinks.get(logger);

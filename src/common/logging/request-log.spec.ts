@@ -11,6 +11,13 @@ describe('readAnswer', () => {
     expect(readAnswer(answer(job('é"\\ü')))).toMatchObject({ name: 'é"\\ü' });
   });
 
+  it('takes the name from the head alone: the rest is not read', () => {
+    const cut =
+      '{"kind":"Job","apiVersion":"batch/v1","metadata":{"name":"big","namespace":"default"},"spec":{"x":';
+    expect(readAnswer(answer(cut))).toEqual({ code: 201, answered: true, name: 'big' });
+    expect(readAnswer(answer(cut + '"' + 'y'.repeat(2 * 1024 * 1024)))).toMatchObject({ name: 'big' });
+  });
+
   it('parses what is not in that order, and Status answers for their reason', () => {
     expect(
       readAnswer(

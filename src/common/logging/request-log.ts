@@ -45,7 +45,7 @@ const WRITE_VERBS: Readonly<Record<string, string>> = {
   PUT: 'update',
   PATCH: 'patch',
 };
-// A parsed answer is only needed for the name of what was created; bigger ones are not read.
+// An answer is parsed whole only when its head does not give the name; bigger ones are not.
 const MAX_PARSED_ANSWER = 1024 * 1024;
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
@@ -239,7 +239,6 @@ const OBJECT_HEAD =
 /** The apiserver's answer: its code, a Status's reason, the name of what it created. */
 export function readAnswer(answer: UpstreamAnswer): AnswerFields {
   const fields: AnswerFields = { code: answer.code, answered: true };
-  if (answer.body.length > MAX_PARSED_ANSWER) return fields;
   // A created Job is some kilobytes; parsing all of it for its name was a twentieth of a POST.
   const head = OBJECT_HEAD.exec(answer.body.subarray(0, 1024).toString('latin1'));
   try {
@@ -247,6 +246,7 @@ export function readAnswer(answer: UpstreamAnswer): AnswerFields {
       fields.name = JSON.parse(Buffer.from(head[1], 'latin1').toString('utf8')) as string;
       return fields;
     }
+    if (answer.body.length > MAX_PARSED_ANSWER) return fields;
     const body = JSON.parse(answer.body.toString('utf8')) as {
       kind?: unknown;
       reason?: unknown;
