@@ -2,7 +2,7 @@
 // and says what was allocated per request: by function (the frame that allocated) and by the
 // group of modules cpu-profile.ts uses, the allocating frame's own or else its caller's.
 
-import { CallFrame, ownGroup } from './cpu-profile';
+import { CallFrame, functionKey, ownGroup } from './cpu-profile';
 
 export interface AllocNode {
   callFrame: CallFrame;
@@ -15,11 +15,6 @@ export interface AllocProfile {
   head: AllocNode;
 }
 
-function key(frame: CallFrame): string {
-  const where = frame.url.replace(/^.*node_modules\//, '').replace(/^.*\/(src|test)\//, '$1/');
-  return `${frame.functionName || '(anonymous)'}${where ? ` ${where}:${frame.lineNumber + 1}` : ''}`;
-}
-
 /** Markdown: bytes per request by group and the top allocating functions. */
 export function allocReport(profile: AllocProfile, requests: number, top = 25): string {
   const byFn = new Map<string, number>();
@@ -30,7 +25,7 @@ export function allocReport(profile: AllocProfile, requests: number, top = 25): 
     const group = ownGroup(n.callFrame) ?? inherited;
     if (n.selfSize) {
       total += n.selfSize;
-      add(byFn, key(n.callFrame), n.selfSize);
+      add(byFn, functionKey(n.callFrame), n.selfSize);
       add(byGroup, group, n.selfSize);
     }
     for (const c of n.children) walk(c, group);

@@ -149,7 +149,8 @@ export function groupsOf(profile: CpuProfile): Map<number, string> {
   return groups;
 }
 
-function functionKey(frame: CallFrame): string {
+/** `name file:line` of a frame, paths cut to what follows node_modules/, src/ or test/. */
+export function functionKey(frame: CallFrame): string {
   const where = frame.url
     .replace(/^.*node_modules\//, '')
     .replace(/^.*\/(src|test)\//, '$1/')
