@@ -8,7 +8,7 @@
 //   AB_WARM_ALL=A,B: the sides warmed up with every case of the bench first, as the bench does.
 import { CASES } from './cases';
 import type { ProbeCpu } from './protocol';
-import { Child, median, run, Stack } from './stack';
+import { caseNamed, Child, median, run, Stack } from './stack';
 
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -27,8 +27,7 @@ function envOf(text: string | undefined): Record<string, string> {
 }
 
 async function main(): Promise<void> {
-  const c = CASES.find((x) => x.key === CASE);
-  if (!c) throw new Error(`BENCH_PROFILE_CASE must be one of ${CASES.map((x) => x.key).join(', ')}`);
+  const c = caseNamed(CASE);
   const stack = new Stack();
   const fake = await stack.seededFake();
   const sides = [
@@ -39,14 +38,7 @@ async function main(): Promise<void> {
   for (const s of sides) children.push(await stack.gateway(fake.url, envOf(s.env), `gateway-${s.name}`));
   const loader = stack.loader();
   const load = (child: Child, seconds: number, x = c) =>
-    stack.load(loader, {
-      url: child.url + x.facade,
-      method: x.method,
-      headers: { Authorization: `Bearer ${stack.token}`, ...x.headers },
-      body: x.body,
-      seconds,
-      connections: 32,
-    });
+    stack.load(loader, { ...stack.request(child, x, true), seconds, connections: 32 });
   const warmAll = (process.env.AB_WARM_ALL ?? '').split(',');
   for (const [i, child] of children.entries())
     for (const x of warmAll.includes(sides[i].name) ? CASES : [c]) await load(child, WARMUP, x);

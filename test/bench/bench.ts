@@ -79,12 +79,7 @@ async function main(): Promise<void> {
   const loader = stack.loader();
   const expectedOf = (c: Case, p: Path): number =>
     p.key === 'gateway' ? c.expect.gateway : c.expect.upstream;
-  const request = (c: Case, p: Path) => ({
-    url: p.child.url + (p.facade ? c.facade : c.apiserver),
-    method: c.method,
-    headers: { Authorization: `Bearer ${stack.token}`, ...c.headers },
-    body: c.body,
-  });
+  const request = (c: Case, p: Path) => stack.request(p.child, c, p.facade);
 
   // Every path must answer every case as expected before it is timed.
   for (const c of cases)

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { CASES } from './cases';
 import { AllocProfile, allocReport } from './alloc-profile';
 import { CpuProfile, report, summarize } from './cpu-profile';
-import { Child, run, Stack } from './stack';
+import { caseNamed, Child, run, Stack } from './stack';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -25,39 +25,24 @@ const ALLOC = process.env.BENCH_PROFILE_KIND === 'alloc';
 async function main(): Promise<void> {
   const stack = new Stack();
   const fake = await stack.seededFake();
-  const c = CASES.find((x) => x.key === CASE);
-  if (!c) throw new Error(`BENCH_PROFILE_CASE must be one of ${CASES.map((x) => x.key).join(', ')}`);
-  const targets: Record<string, () => Promise<[Child, string]>> = {
-    gateway: async () => [await stack.gateway(fake.url), c.facade],
-    fastify: async () => [await stack.bareFastify(fake.url), c.facade],
-    nest: async () => [await stack.bareNest(fake.url), c.facade],
-    bare: async () => [await stack.bareProxy(fake.url), c.apiserver],
-    fake: () => Promise.resolve([fake, c.apiserver]),
+  const c = caseNamed(CASE);
+  const targets: Record<string, () => Promise<[Child, boolean]>> = {
+    gateway: async () => [await stack.gateway(fake.url), true],
+    fastify: async () => [await stack.bareFastify(fake.url), true],
+    nest: async () => [await stack.bareNest(fake.url), true],
+    bare: async () => [await stack.bareProxy(fake.url), false],
+    fake: () => Promise.resolve([fake, false]),
   };
   const start = targets[TARGET];
   if (!start) throw new Error(`BENCH_PROFILE_TARGET must be one of ${Object.keys(targets).join(', ')}`);
-  const [child, path] = await start();
+  const [child, facade] = await start();
   const loader = stack.loader();
-  const load = {
-    url: child.url + path,
-    method: c.method,
-    headers: { Authorization: `Bearer ${stack.token}`, ...c.headers },
-    body: c.body,
-  };
+  const load = stack.request(child, c, facade);
   // As the bench does before its rounds: every case through the target first, so that the
   // code it shares with other requests has seen them all.
   if (process.env.BENCH_PROFILE_WARM_ALL === '1')
     for (const x of CASES)
-      await stack.load(loader, {
-        url:
-          child.url +
-          (TARGET === 'gateway' || TARGET === 'fastify' || TARGET === 'nest' ? x.facade : x.apiserver),
-        method: x.method,
-        headers: { Authorization: `Bearer ${stack.token}`, ...x.headers },
-        body: x.body,
-        seconds: WARMUP,
-        connections: 32,
-      });
+      await stack.load(loader, { ...stack.request(child, x, facade), seconds: WARMUP, connections: 32 });
   await stack.load(loader, { ...load, seconds: WARMUP, connections: 32 });
   const extension = ALLOC ? 'heapprofile' : 'cpuprofile';
   const file = join(stack.dir, `${TARGET}.${extension}`);

@@ -17,9 +17,16 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { SEED_JOB_YAML } from '../../src/job/job.examples';
-import { JOBS } from './cases';
+import { Case, CASES, JOBS } from './cases';
 import { compile } from './compile';
 import type { LoadRequest, LoadResult, ProbeRequest, ProbeStats } from './protocol';
+
+/** The case a script was asked for by name (`BENCH_PROFILE_CASE`). */
+export function caseNamed(key: string): Case {
+  const c = CASES.find((x) => x.key === key);
+  if (!c) throw new Error(`BENCH_PROFILE_CASE must be one of ${CASES.map((x) => x.key).join(', ')}`);
+  return c;
+}
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -162,6 +169,16 @@ export class Stack {
       `http://127.0.0.1:${port}`,
     );
     return this.ready(c, '/version', (code) => code === 200);
+  }
+
+  /** One case's request to `child`: to the facade's path or the apiserver's. */
+  request(child: Child, c: Case, facade: boolean): Omit<LoadRequest, 'id' | 'seconds' | 'connections'> {
+    return {
+      url: child.url + (facade ? c.facade : c.apiserver),
+      method: c.method,
+      headers: { Authorization: `Bearer ${this.token}`, ...c.headers },
+      body: c.body,
+    };
   }
 
   /** The fake apiserver with the seed Job in it, which every GET case reads. */
