@@ -5,11 +5,10 @@ import { field, FieldError, OMIT_VALUE, Path } from '../../validation/field';
 import { selectorMatches, validateLabelSelector } from '../../validation/label-selector';
 import { isDNS1123Label, nameIsDNSSubdomain } from '../../validation/names';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta';
-import { deepEqual, isObject, str } from '../../json';
+import { deepEqual, isObject, Json, str } from '../../json';
 import { internalValue } from '../codec/go-types';
 import { validatePodTemplateSpec } from './pod-template.validation';
 
-type Json = Record<string, unknown>;
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 export const JOB_LABELS = {

@@ -1,7 +1,6 @@
-import { isObject, str } from '../../json';
+import { isObject, Json, str } from '../../json';
 // pkg/apis/core/v1/defaults.go as it applies to a pod template: SetDefaults_PodSpec,
 // SetDefaults_Container and the defaults of the structs a template commonly carries.
-type Json = Record<string, unknown>;
 
 const each = (list: unknown, fn: (o: Json) => void): void => {
   if (Array.isArray(list)) for (const el of list) if (isObject(el)) fn(el);

@@ -1,11 +1,10 @@
 // The parts of pkg/apis/core/validation ValidatePodTemplateSpec that a Job template meets
 // most: labels, containers, volumes, policies. Paths and messages as the apiserver writes them.
-import { isObject, str } from '../../json';
+import { isObject, Json, str } from '../../json';
 import { field, FieldError, Path } from '../../validation/field';
 import { validateAnnotations, validateLabels } from '../../validation/object-meta';
 import { isDNS1123Label, isDNS1123Subdomain } from '../../validation/names';
 
-type Json = Record<string, unknown>;
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
 
 export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
