@@ -30,7 +30,7 @@ import {
   SUMMARY_EXAMPLE,
 } from './job-detail.examples';
 import { errorResponses } from './job.openapi';
-import { send, withWarnings } from './negotiation';
+import { send, sendTableOr, withWarnings } from './negotiation';
 
 const JOB_PATH = 'api/v1/_raw/job/namespace/:namespace/name/:name';
 
@@ -79,9 +79,7 @@ function streamText(res: FastifyReply, body: Readable): void {
 }
 
 function sendDetail(res: FastifyReply, reply: DetailReply): void {
-  if (!reply.table) return send(res, { code: 200, body: reply.body, warnings: reply.warnings });
-  withWarnings(res, reply.warnings);
-  void res.status(200).type(TABLE_ACCEPT).send(reply.body);
+  sendTableOr(res, { code: 200, ...reply });
 }
 
 const ACCEPT_JSON_YAML = ApiHeader({

@@ -11,7 +11,7 @@ import { JobRepository } from '../k8s/job.repository';
 import { UpstreamReply } from '../k8s/kube-connection';
 import { failureStatus, StatusError } from '../k8s/status';
 import { ReadPodLogQueryDto } from './dto/read-pod-log.query.dto';
-import { wantsTable } from './job-list.service';
+import { isTable, wantsTable } from './job-list.service';
 import { JobSummary, summarizeJob } from './summary/job-summary';
 import { oldestFirst } from './summary/objects';
 
@@ -105,10 +105,11 @@ export class JobDetailService implements BeforeApplicationShutdown {
       caller,
       table ? `${TABLE_ACCEPT}, application/json` : undefined,
     );
-    // An apiserver that cannot render a Table answers the PodList, as it does for kubectl; the
-    // content type does not tell them apart, the kind (written first) does.
-    const isTable = table && /"kind"\s*:\s*"Table"/.test(reply.body.subarray(0, 200).toString('utf8'));
-    return { body: reply.body, warnings: [...job.warnings, ...reply.warnings], table: isTable };
+    return {
+      body: reply.body,
+      warnings: [...job.warnings, ...reply.warnings],
+      table: table && isTable(reply.body),
+    };
   }
 
   /** The events of the Job and of its current pods, oldest first. */

@@ -20,18 +20,13 @@ import type { Caller } from '../auth/user-info';
 import { TABLE_ACCEPT } from '../k8s/job-list.repository';
 import { ListJobsQueryDto } from './dto/list-jobs.query.dto';
 import { JobParamsDto, NamespaceParamsDto } from './dto/job-params.dto';
-import { JobListService, ListReply } from './job-list.service';
+import { JobListService } from './job-list.service';
 import { errorResponses } from './job.openapi';
-import { withWarnings } from './negotiation';
+import { sendTableOr } from './negotiation';
 import { Begin, JobWatchService, WatchRequest } from './watch/job-watch.service';
 import { WATCH } from './watch/watch-constraint';
 
 const BASE = 'api/v1/_raw/job';
-
-function send(res: FastifyReply, reply: ListReply): void {
-  withWarnings(res, reply.warnings);
-  void res.status(reply.code).type(reply.contentType).send(reply.body);
-}
 
 /** Starts the streamed answer on the raw socket, with the headers hooks already set (CORS, security). */
 function begin(res: FastifyReply): Begin {
@@ -207,7 +202,7 @@ export class JobListController {
     @Headers('accept') accept: string | undefined,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    send(res, await this.lists.list(caller, undefined, q, accept));
+    sendTableOr(res, await this.lists.list(caller, undefined, q, accept));
   }
 
   @Get()
@@ -233,7 +228,7 @@ export class JobListController {
     @Headers('accept') accept: string | undefined,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    send(res, await this.lists.list(caller, p.namespace, q, accept));
+    sendTableOr(res, await this.lists.list(caller, p.namespace, q, accept));
   }
 
   @Get('namespace/:namespace')

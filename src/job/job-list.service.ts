@@ -1,19 +1,10 @@
-// Lists of Jobs: the apiserver's JobList (or Table) for one namespace or all, passed on as
-// it came, or as YAML.
+// Lists of Jobs: the apiserver's JobList (or Table) for one namespace or all, as it came;
+// the controller puts it in the form asked for.
 import { Injectable } from '@nestjs/common';
-import { jsonToYaml } from '../common/body/yaml-emit';
 import type { Caller } from '../auth/user-info';
-import { JobListRepository, ListFormat, TABLE_ACCEPT } from '../k8s/job-list.repository';
+import { JobListRepository, ListFormat } from '../k8s/job-list.repository';
 import { ListJobsQueryDto } from './dto/list-jobs.query.dto';
-import { wantsYaml } from './negotiation';
-
-/** A list in the form asked for: the apiserver's bytes (JSON or Table), or YAML made from them. */
-export interface ListReply {
-  code: number;
-  contentType: string;
-  body: Buffer | string;
-  warnings: string[];
-}
+import type { RawReply } from './job.service';
 
 /** Whether the Accept header asks for the apiserver's Table (as kubectl get does). */
 export function wantsTable(accept: string | undefined): boolean {
@@ -29,9 +20,12 @@ export function wantsTable(accept: string | undefined): boolean {
   });
 }
 
-/** Whether an answer is a Table: its kind comes first, as the apiserver writes it. */
-const isTable = (body: Buffer): boolean =>
-  /"kind"\s*:\s*"Table"/.test(body.subarray(0, 200).toString('utf8'));
+/**
+ * Whether an answer is a Table. An apiserver that cannot render one answers the plain list, as
+ * it does for kubectl; the content type does not tell them apart, the kind (written first) does.
+ */
+export const isTable = (body: Buffer | string): boolean =>
+  /"kind"\s*:\s*"Table"/.test(body.slice(0, 200).toString());
 
 @Injectable()
 export class JobListService {
@@ -42,7 +36,7 @@ export class JobListService {
     namespace: string | undefined,
     query: ListJobsQueryDto,
     accept: string | undefined,
-  ): Promise<ListReply> {
+  ): Promise<RawReply & { table: boolean }> {
     const format: ListFormat = wantsTable(accept) ? 'table' : 'json';
     const reply = await this.jobs.list(
       namespace,
@@ -57,19 +51,11 @@ export class JobListService {
       format,
       caller,
     );
-    if (format === 'json' && wantsYaml(accept))
-      return {
-        code: reply.code,
-        contentType: 'application/yaml',
-        body: jsonToYaml(reply.body),
-        warnings: reply.warnings,
-      };
     return {
       code: reply.code,
-      // The Table's own media type, as the apiserver labels it.
-      contentType: format === 'table' && isTable(reply.body) ? TABLE_ACCEPT : 'application/json',
       body: reply.body,
       warnings: reply.warnings,
+      table: format === 'table' && isTable(reply.body),
     };
   }
 }

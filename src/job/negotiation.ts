@@ -2,6 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import { YAML_TYPES } from '../common/body/parse-body';
 import { jsonToYaml } from '../common/body/yaml-emit';
+import { TABLE_ACCEPT } from '../k8s/job-list.repository';
 import { warningHeaders } from '../k8s/warnings';
 import type { RawReply } from './job.service';
 
@@ -40,4 +41,14 @@ export function send(res: FastifyReply, reply: RawReply): void {
     return;
   }
   void res.status(reply.code).type('application/yaml').send(jsonToYaml(reply.body));
+}
+
+/**
+ * A reply that may be the apiserver's Table (asked for by Accept): that passes on under the
+ * Table's media type, anything else as send() writes it.
+ */
+export function sendTableOr(res: FastifyReply, reply: RawReply & { table?: boolean }): void {
+  if (!reply.table) return send(res, reply);
+  withWarnings(res, reply.warnings);
+  void res.status(reply.code).type(TABLE_ACCEPT).send(reply.body);
 }
