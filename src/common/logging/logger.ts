@@ -41,11 +41,9 @@ export function readable(format: LogFormat, out: { isTTY?: boolean }): boolean {
 
 const LISTENING = 'Server listening at ';
 
-// The buffered stdout destination of each logger that has one, for printAfterLogs.
-const buffered = new WeakMap<Logger, DestinationStream>();
-
-// Where each logger writes, and the fields pino puts after the time on every line.
-const sinks = new WeakMap<Logger, { destination: DestinationStream; base: string }>();
+// Where each logger writes (and whether that is the buffered stdout), and the fields pino
+// puts after the time on every line.
+const sinks = new WeakMap<Logger, { destination: DestinationStream; stdout: boolean; base: string }>();
 
 /**
  * Prints `text` on stdout after every line logged so far. Log lines to stdout are written
@@ -53,8 +51,8 @@ const sinks = new WeakMap<Logger, { destination: DestinationStream; base: string
  * through the same buffer instead.
  */
 export function printAfterLogs(logger: Logger, text: string): void {
-  const destination = buffered.get(logger);
-  if (destination) destination.write(text);
+  const sink = sinks.get(logger);
+  if (sink?.stdout) sink.destination.write(text);
   else process.stdout.write(text);
 }
 
@@ -70,7 +68,7 @@ function bytesTo(sonic: DestinationStream): DestinationStream {
 export function createLogger(settings: LoggerSettings): Logger {
   const stdout = settings.stdout ?? process.stdout;
   let destination: DestinationStream;
-  let toStdout: DestinationStream | undefined;
+  let buffered = false;
   if (settings.stream) destination = settings.stream;
   else if (readable(settings.format, stdout))
     destination = terminalDestination(stdout, { colour: stdout.isTTY === true && settings.colour !== false });
@@ -79,8 +77,9 @@ export function createLogger(settings: LoggerSettings): Logger {
   // than a tenth of its CPU (a trip through libuv's thread pool and back each). On exit pino
   // writes out what waits (SIGTERM ends in process.exit: app.setup.ts); a process killed
   // outright loses the lines of its last 100 ms, and more if stdout was not keeping up.
-  else
-    destination = toStdout = bytesTo(
+  else {
+    buffered = true;
+    destination = bytesTo(
       pino.destination({
         dest: 1,
         sync: false,
@@ -90,6 +89,7 @@ export function createLogger(settings: LoggerSettings): Logger {
         periodicFlush: 100,
       }),
     );
+  }
   const base = { pid: process.pid, hostname: hostname() };
   const logger = pino(
     {
@@ -114,8 +114,7 @@ export function createLogger(settings: LoggerSettings): Logger {
     },
     destination,
   );
-  if (toStdout) buffered.set(logger, toStdout);
-  sinks.set(logger, { destination, base: JSON.stringify(base).slice(1, -1) });
+  sinks.set(logger, { destination, stdout: buffered, base: JSON.stringify(base).slice(1, -1) });
   return logger;
 }
 
