@@ -7,6 +7,8 @@
 // Words YAML 1.1 readers (js-yaml, go-yaml v2) take for booleans or null.
 const RESERVED =
   /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+/** A word YAML 1.1 reads as a boolean or null (the longest is five letters). */
+const reservedWord = (s: string): boolean => s.length <= 5 && RESERVED.test(s);
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 const SPACE = 0x20;
@@ -45,18 +47,18 @@ for (const c of 'yYnNtTfFoO') FIRST_OF_RESERVED[c.charCodeAt(0)] = 1;
 /** A string as YAML reads it back: plain when safe, else JSON's double-quoted form. */
 export function yamlString(s: string): string {
   const n = s.length;
-  let plain = n > 0 && (n > 5 || !RESERVED.test(s));
+  let plain = n > 0 && !reservedWord(s);
   for (let i = 0; plain && i < n; i++)
     plain = plainAt(s.charCodeAt(i), i + 1 < n ? s.charCodeAt(i + 1) : -1, i === 0);
   return plain ? s : JSON.stringify(s);
 }
 
-/** Whether the short ASCII string src[start, end) is a word YAML 1.1 reads as a boolean or null. */
+/** Whether the ASCII string src[start, end) is a word YAML 1.1 reads as a boolean or null. */
 function reserved(src: Buffer, start: number, end: number): boolean {
-  if (!FIRST_OF_RESERVED[src[start]]) return false;
+  if (end - start > 5 || !FIRST_OF_RESERVED[src[start]]) return false;
   let word = '';
   for (let k = start; k < end; k++) word += String.fromCharCode(src[k]);
-  return RESERVED.test(word);
+  return reservedWord(word);
 }
 
 const WHITESPACE = new Uint8Array(256);
@@ -176,7 +178,7 @@ class Transcoder {
     }
     const len = j - start;
     // Printable ASCII without escapes: JSON's quoted form is the raw token itself.
-    const bare = plain && len > 0 && (len > 5 || !reserved(src, start, j));
+    const bare = plain && len > 0 && !reserved(src, start, j);
     this.room(len + 2);
     const out = this.out;
     let n = this.n;
